@@ -1,0 +1,100 @@
+package io.starttls.agent.audit;
+
+import java.text.SimpleDateFormat;
+import java.util.Date;
+import java.util.Locale;
+import java.util.TimeZone;
+
+/** The two forms of a record: a human line in Postfix's vocabulary, and a JSON line for machines. */
+public final class AuditFormat {
+    private AuditFormat() {
+    }
+
+    public static String humanLine(AuditRecord r) {
+        String where = r.peer() + " (" + r.protocol + ", mode=" + r.mode + ")";
+        StringBuilder s = new StringBuilder();
+        switch (r.outcome) {
+            case UPGRADED:
+                s.append(r.tls != null && r.tls.verified() ? ("host".equals(r.verify) ? "Verified" : "Trusted")
+                        : "Untrusted").append(" TLS connection established to ").append(where).append(": ")
+                        .append(r.tls == null ? "" : r.tls.protocol() + " with cipher " + r.tls.cipherSuite());
+                break;
+            case APP_MANAGED_TLS:
+                s.append("Application-managed TLS connection to ").append(where)
+                        .append(r.tls == null ? "" : ": " + r.tls.protocol() + " with cipher " + r.tls.cipherSuite());
+                break;
+            case PLAINTEXT_FALLBACK:
+                s.append("TLS was not used with ").append(where).append(", the session went on in clear");
+                break;
+            case BLOCKED:
+                s.append("TLS is required, but could not be established with ").append(where)
+                        .append(": session blocked, nothing of the application's was sent");
+                break;
+            case PLAINTEXT_OBSERVED:
+                s.append("Plain-text session observed with ").append(where);
+                break;
+            default:
+                s.append("The server ended the session with ").append(where);
+                break;
+        }
+        if (r.reason != null) {
+            s.append(" [").append(r.reason).append("] ").append(r.detail == null ? "" : r.detail);
+        }
+        if (r.credentialsInClear || r.mailInClear) {
+            s.append(" (in clear:").append(r.credentialsInClear ? " credentials" : "")
+                    .append(r.mailInClear ? " mail" : "").append(")");
+        }
+        if (r.appClass != null) {
+            s.append(" app=").append(r.appClass);
+        }
+        return s.toString();
+    }
+
+    public static String jsonLine(AuditRecord r) {
+        SimpleDateFormat iso = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
+        iso.setTimeZone(TimeZone.getTimeZone("UTC"));
+        StringBuilder j = new StringBuilder(512).append('{');
+        field(j, "time", iso.format(new Date(r.timeMillis)));
+        field(j, "host", r.host);
+        field(j, "address", r.address);
+        j.append(",\"port\":").append(r.port);
+        field(j, "protocol", r.protocol);
+        field(j, "mode", r.mode);
+        field(j, "verify", r.verify);
+        field(j, "outcome", r.outcome.word());
+        field(j, "reason", r.reason);
+        field(j, "detail", r.detail);
+        if (r.tls != null) {
+            field(j, "tls_version", r.tls.protocol());
+            field(j, "cipher", r.tls.cipherSuite());
+            field(j, "peer_subject", r.tls.peerSubject());
+            field(j, "peer_issuer", r.tls.peerIssuer());
+            field(j, "peer_not_after", r.tls.peerNotAfter());
+        }
+        field(j, "app_class", r.appClass);
+        j.append(",\"credentials_in_clear\":").append(r.credentialsInClear);
+        j.append(",\"mail_in_clear\":").append(r.mailInClear);
+        return j.append('}').toString();
+    }
+
+    private static void field(StringBuilder j, String name, String value) {
+        if (value == null) {
+            return;
+        }
+        if (j.length() > 1) {
+            j.append(',');
+        }
+        j.append('"').append(name).append("\":\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                j.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                j.append(String.format("\\u%04x", (int) c));
+            } else {
+                j.append(c);
+            }
+        }
+        j.append('"');
+    }
+}

@@ -1,0 +1,86 @@
+package io.starttls.agent.audit;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each record as a human line through the agent's own (relocated) SLF4J, and as a JSON
+ * line to the audit file when one is configured. Created on the first mail connection, so that
+ * logging costs nothing at start-up.
+ */
+public final class AuditLog {
+    private final Logger log;
+    private final File jsonFile;
+    private OutputStream json;
+
+    public AuditLog(boolean humanLines, File jsonFile) {
+        this.log = humanLines ? AgentLogger.get() : null;
+        this.jsonFile = jsonFile;
+    }
+
+    public void write(AuditRecord record) {
+        if (log != null) {
+            String line = AuditFormat.humanLine(record);
+            switch (record.outcome) {
+                case UPGRADED:
+                case APP_MANAGED_TLS:
+                case SERVER_CLOSED:
+                    log.info(line);
+                    break;
+                case PLAINTEXT_OBSERVED:
+                    if (record.credentialsInClear || record.mailInClear) {
+                        log.warn(line);
+                    } else {
+                        log.info(line);
+                    }
+                    break;
+                default:
+                    log.warn(line);
+                    break;
+            }
+        }
+        if (jsonFile != null) {
+            writeJson(AuditFormat.jsonLine(record));
+        }
+    }
+
+    private synchronized void writeJson(String line) {
+        try {
+            if (json == null) {
+                json = new FileOutputStream(jsonFile, true);
+            }
+            json.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            json.flush();
+        } catch (IOException e) {
+            if (log != null) {
+                log.error("cannot write the audit log " + jsonFile + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The agent's logger: SLF4J's simple backend, set up to write plain lines on standard error. */
+    static final class AgentLogger {
+        private AgentLogger() {
+        }
+
+        static Logger get() {
+            // These names are relocated with SLF4J, so they never change the application's logging.
+            defaultProperty("org.slf4j.simpleLogger.showThreadName", "false");
+            defaultProperty("org.slf4j.simpleLogger.showDateTime", "true");
+            defaultProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+            defaultProperty("org.slf4j.simpleLogger.logFile", "System.err");
+            return LoggerFactory.getLogger("starttls-agent");
+        }
+
+        private static void defaultProperty(String name, String value) {
+            if (System.getProperty(name) == null) {
+                System.setProperty(name, value);
+            }
+        }
+    }
+}

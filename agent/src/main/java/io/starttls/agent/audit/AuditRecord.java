@@ -1,0 +1,112 @@
+package io.starttls.agent.audit;
+
+import io.starttls.agent.tls.TlsDetails;
+
+/**
+ * One record per watched connection. It holds facts about the connection only: no byte that the
+ * application sent, so no password, AUTH payload or message can reach a log through it.
+ */
+public final class AuditRecord {
+    final long timeMillis;
+    final String host;
+    final String address;
+    final int port;
+    final String protocol;
+    final String mode;
+    final String verify;
+    final Outcome outcome;
+    final String reason;
+    final String detail;
+    final TlsDetails tls;
+    final String appClass;
+    final boolean credentialsInClear;
+    final boolean mailInClear;
+
+    private AuditRecord(Builder b) {
+        this.timeMillis = b.timeMillis;
+        this.host = b.host;
+        this.address = b.address;
+        this.port = b.port;
+        this.protocol = b.protocol;
+        this.mode = b.mode;
+        this.verify = b.verify;
+        this.outcome = b.outcome;
+        this.reason = b.reason;
+        this.detail = b.detail;
+        this.tls = b.tls;
+        this.appClass = b.appClass;
+        this.credentialsInClear = b.credentialsInClear;
+        this.mailInClear = b.mailInClear;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** host[address]:port, as Postfix writes a peer. */
+    public String peer() {
+        return host + (address != null && !address.equals(host) ? "[" + address + "]" : "") + ":" + port;
+    }
+
+    public static final class Builder {
+        long timeMillis = System.currentTimeMillis();
+        String host;
+        String address;
+        int port;
+        String protocol;
+        String mode;
+        String verify;
+        Outcome outcome;
+        String reason;
+        String detail;
+        TlsDetails tls;
+        String appClass;
+        boolean credentialsInClear;
+        boolean mailInClear;
+
+        public Builder destination(String host, String address, int port) {
+            this.host = host;
+            this.address = address;
+            this.port = port;
+            return this;
+        }
+
+        public Builder policy(String protocol, String mode, String verify) {
+            this.protocol = protocol;
+            this.mode = mode;
+            this.verify = verify;
+            return this;
+        }
+
+        public Builder outcome(Outcome outcome, String reason, String detail) {
+            this.outcome = outcome;
+            this.reason = reason;
+            this.detail = detail;
+            return this;
+        }
+
+        public Builder tls(TlsDetails tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder appClass(String appClass) {
+            this.appClass = appClass;
+            return this;
+        }
+
+        public Builder clearText(boolean credentials, boolean mail) {
+            this.credentialsInClear = credentials;
+            this.mailInClear = mail;
+            return this;
+        }
+
+        public AuditRecord build() {
+            return new AuditRecord(this);
+        }
+    }
+}

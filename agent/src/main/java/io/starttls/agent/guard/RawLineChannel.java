@@ -1,0 +1,123 @@
+package io.starttls.agent.guard;
+
+import io.starttls.agent.protocol.LineChannel;
+import io.starttls.agent.protocol.NegotiationException;
+import io.starttls.agent.protocol.Reasons;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The negotiation's view of the raw socket: lines in, commands out, under one deadline for the
+ * whole negotiation (a server that drips one byte a second cannot stretch it), and with a limit on
+ * line length. It reads in blocks; bytes beyond the current line stay in its buffer, where
+ * {@link #hasUnreadBytes()} sees them.
+ */
+final class RawLineChannel implements LineChannel {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final long deadlineNanos;
+    private final int timeoutMillis;
+    private final int maxLine;
+    private final byte[] buffer = new byte[4096];
+    private int pos;
+    private int limit;
+
+    RawLineChannel(Socket socket, InputStream in, OutputStream out, int timeoutMillis, int maxLine) {
+        this.socket = socket;
+        this.in = in;
+        this.out = out;
+        this.timeoutMillis = timeoutMillis;
+        this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+        this.maxLine = maxLine;
+    }
+
+    @Override
+    public byte[] readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        while (true) {
+            if (pos == limit) {
+                fill();
+            }
+            int start = pos;
+            while (pos < limit && buffer[pos] != '\n') {
+                pos++;
+            }
+            boolean complete = pos < limit;
+            if (complete) {
+                pos++;
+            }
+            line.write(buffer, start, pos - start);
+            if (line.size() > maxLine) {
+                throw new NegotiationException(Reasons.LINE_TOO_LONG,
+                        "the server sent a line longer than " + maxLine + " bytes (max-line)");
+            }
+            if (complete) {
+                return line.toByteArray();
+            }
+        }
+    }
+
+    @Override
+    public byte[] readBytes(int n) throws IOException {
+        byte[] out = new byte[n];
+        int got = 0;
+        while (got < n) {
+            if (pos == limit) {
+                fill();
+            }
+            int k = Math.min(n - got, limit - pos);
+            System.arraycopy(buffer, pos, out, got, k);
+            pos += k;
+            got += k;
+        }
+        return out;
+    }
+
+    @Override
+    public void writeLine(String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    @Override
+    public boolean hasUnreadBytes() throws IOException {
+        return pos < limit || in.available() > 0;
+    }
+
+    /** Bytes read from the socket but not yet consumed by the negotiation. */
+    byte[] unread() {
+        return Arrays.copyOfRange(buffer, pos, limit);
+    }
+
+    private void fill() throws IOException {
+        long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+        if (remainingMillis <= 0) {
+            throw timeout();
+        }
+        socket.setSoTimeout((int) Math.max(1, remainingMillis));
+        int n;
+        try {
+            n = in.read(buffer, 0, buffer.length);
+        } catch (SocketTimeoutException e) {
+            throw timeout();
+        }
+        if (n < 0) {
+            throw new EOFException("the server closed the connection");
+        }
+        pos = 0;
+        limit = n;
+    }
+
+    private NegotiationException timeout() {
+        return new NegotiationException(Reasons.NEGOTIATION_TIMEOUT,
+                "the server did not complete the negotiation within " + timeoutMillis + " ms");
+    }
+}

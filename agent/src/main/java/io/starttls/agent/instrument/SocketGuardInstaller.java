@@ -1,0 +1,50 @@
+package io.starttls.agent.instrument;
+
+import io.starttls.agent.config.AgentConfig;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+
+/** Puts the guard into {@code java.net.Socket} and proves that it is there. */
+public final class SocketGuardInstaller {
+    private SocketGuardInstaller() {
+    }
+
+    /**
+     * @throws IllegalStateException with a one-line explanation when the guard could not be installed
+     */
+    public static void install(Instrumentation inst, AgentConfig config) {
+        SocketTransformer transformer = new SocketTransformer();
+        // Not retransform-capable on purpose: the JVM keeps our output as the class's base bytes,
+        // so another agent retransforming Socket later keeps our fields and hooks.
+        inst.addTransformer(transformer, false);
+        Class<?> socket;
+        try {
+            socket = Class.forName("java.net.Socket");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("java.net.Socket cannot be loaded: " + e);
+        } finally {
+            inst.removeTransformer(transformer);
+        }
+        if (transformer.failure() != null) {
+            throw new IllegalStateException("could not rewrite java.net.Socket on Java "
+                    + System.getProperty("java.version") + ": " + transformer.failure()
+                    + " (this version of starttls-agent may be too old for this JDK)");
+        }
+        if (!transformer.transformed()) {
+            throw new IllegalStateException("java.net.Socket was loaded before the agent started (dynamic attach, "
+                    + "or another agent opened a socket first); start the JVM with -javaagent:starttls-agent.jar "
+                    + "and list it before other agents");
+        }
+        try {
+            Field guard = socket.getField(SocketTransformer.GUARD_FIELD);
+            Field hook = socket.getField(SocketTransformer.HOOK_FIELD);
+            SocketHook socketHook = new SocketHook(config, guard);
+            hook.set(null, socketHook);
+            if (hook.get(null) != socketHook) {
+                throw new IllegalStateException("the socket hook did not take");
+            }
+        } catch (NoSuchFieldException | IllegalAccessException e) {
+            throw new IllegalStateException("java.net.Socket was rewritten but its hook is missing: " + e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.starttls.agent.protocol;
+
+import io.starttls.agent.config.MailProtocol;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Watches what the application sends in clear and raises flags when it sends credentials or mail,
+ * or starts TLS itself. It looks only at command verbs: it keeps the first bytes of a line, never
+ * a whole line, and it skips message content (SMTP DATA, BDAT chunks, IMAP literals), so nothing
+ * secret is held or could be logged.
+ */
+public final class CommandObserver {
+    private static final int HEAD = 128;
+    private static final Pattern IMAP_LITERAL = Pattern.compile("\\{(\\d{1,10})\\+?\\}$");
+    private static final Pattern BDAT = Pattern.compile("^BDAT +(\\d{1,12})", Pattern.CASE_INSENSITIVE);
+
+    private final MailProtocol protocol;
+    private final StringBuilder head = new StringBuilder();
+    private final StringBuilder tail = new StringBuilder();
+    private boolean inSmtpData;
+    private long skipBytes;
+    private boolean credentials;
+    private boolean mail;
+    private boolean startTls;
+
+    public CommandObserver(MailProtocol protocol) {
+        this.protocol = protocol;
+    }
+
+    public void feed(byte[] b, int off, int len) {
+        for (int i = off; i < off + len && !startTls; i++) {
+            if (skipBytes > 0) {
+                long n = Math.min(skipBytes, off + len - i);
+                skipBytes -= n;
+                i += (int) n - 1;
+                continue;
+            }
+            char c = (char) (b[i] & 0xff);
+            if (c == '\n') {
+                endOfLine();
+            } else if (c != '\r') {
+                if (head.length() < HEAD) {
+                    head.append(c);
+                }
+                tail.append(c);
+                if (tail.length() > 16) {
+                    tail.delete(0, tail.length() - 16);
+                }
+            }
+        }
+    }
+
+    private void endOfLine() {
+        String line = head.toString();
+        String end = tail.toString();
+        head.setLength(0);
+        tail.setLength(0);
+        switch (protocol) {
+            case SMTP:
+                smtpLine(line);
+                break;
+            case IMAP:
+                imapLine(line, end);
+                break;
+            default:
+                pop3Line(line);
+                break;
+        }
+    }
+
+    private void smtpLine(String line) {
+        if (inSmtpData) {
+            inSmtpData = !line.equals(".");
+            return;
+        }
+        String verb = word(line, 0);
+        if (verb.equals("AUTH")) {
+            credentials = true;
+        } else if (verb.equals("MAIL") || verb.equals("RCPT")) {
+            mail = true;
+        } else if (verb.equals("DATA")) {
+            mail = true;
+            inSmtpData = true;
+        } else if (verb.equals("BDAT")) {
+            mail = true;
+            Matcher m = BDAT.matcher(line);
+            if (m.find()) {
+                skipBytes = Long.parseLong(m.group(1));
+            }
+        } else if (verb.equals("STARTTLS")) {
+            startTls = true;
+        }
+    }
+
+    private void imapLine(String line, String end) {
+        String verb = word(line, 1);
+        if (verb.equals("UID")) {
+            verb = word(line, 2);
+        }
+        String upper = line.toUpperCase(Locale.ROOT);
+        if (verb.equals("LOGIN") || verb.equals("AUTHENTICATE")) {
+            credentials = true;
+        } else if (verb.equals("APPEND")) {
+            mail = true;
+        } else if (verb.equals("FETCH") && (upper.contains("BODY[") || upper.contains("BODY.PEEK[")
+                || upper.contains("RFC822") || upper.contains("BINARY["))) {
+            mail = true;
+        } else if (verb.equals("STARTTLS")) {
+            startTls = true;
+        }
+        Matcher literal = IMAP_LITERAL.matcher(end);
+        if (literal.find()) {
+            skipBytes = Long.parseLong(literal.group(1));
+        }
+    }
+
+    private void pop3Line(String line) {
+        String verb = word(line, 0);
+        if (verb.equals("USER") || verb.equals("PASS") || verb.equals("APOP") || verb.equals("AUTH")) {
+            credentials = true;
+        } else if (verb.equals("RETR") || verb.equals("TOP")) {
+            mail = true;
+        } else if (verb.equals("STLS")) {
+            startTls = true;
+        }
+    }
+
+    /** The n-th space-separated word, upper case, or "" when the line is shorter. */
+    private static String word(String line, int n) {
+        String[] words = line.trim().split(" +", n + 2);
+        return words.length > n ? words[n].toUpperCase(Locale.ROOT) : "";
+    }
+
+    /** The application sent a login, a password or an AUTH exchange. */
+    public boolean sawCredentials() {
+        return credentials;
+    }
+
+    /** The application sent or fetched mail (envelope or content). */
+    public boolean sawMail() {
+        return mail;
+    }
+
+    /** The application asked for STARTTLS itself; what follows is its own TLS, not for us to read. */
+    public boolean sawStartTls() {
+        return startTls;
+    }
+}

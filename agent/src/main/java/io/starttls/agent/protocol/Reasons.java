@@ -1,0 +1,28 @@
+package io.starttls.agent.protocol;
+
+/**
+ * The reasons the agent reports. Where a TLS-RPT result type (RFC 8460) fits, it is used as is;
+ * the others are ours. These words are a contract with operators who grep logs: do not rename.
+ */
+public final class Reasons {
+    public static final String STARTTLS_NOT_SUPPORTED = "starttls-not-supported";
+    public static final String CERTIFICATE_HOST_MISMATCH = "certificate-host-mismatch";
+    public static final String CERTIFICATE_EXPIRED = "certificate-expired";
+    public static final String CERTIFICATE_NOT_TRUSTED = "certificate-not-trusted";
+    public static final String VALIDATION_FAILURE = "validation-failure";
+
+    public static final String STARTTLS_REFUSED = "starttls-refused";
+    public static final String STARTTLS_INJECTION = "starttls-injection";
+    public static final String PREAUTH_GREETING = "preauth-greeting";
+    public static final String UNEXPECTED_GREETING = "unexpected-greeting";
+    public static final String SERVER_REJECTED = "server-rejected";
+    public static final String PROTOCOL_VIOLATION = "protocol-violation";
+    public static final String CONNECTION_CLOSED = "connection-closed";
+    public static final String NEGOTIATION_TIMEOUT = "negotiation-timeout";
+    public static final String LINE_TOO_LONG = "line-too-long";
+    public static final String TLS_HANDSHAKE_FAILED = "tls-handshake-failed";
+    public static final String AGENT_FAULT = "agent-fault";
+
+    private Reasons() {
+    }
+}

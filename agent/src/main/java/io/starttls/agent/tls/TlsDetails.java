@@ -1,0 +1,74 @@
+package io.starttls.agent.tls;
+
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.text.SimpleDateFormat;
+import java.util.Locale;
+import java.util.TimeZone;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/** What an established TLS session is, for the audit record. */
+public final class TlsDetails {
+    private final String protocol;
+    private final String cipherSuite;
+    private final String peerSubject;
+    private final String peerIssuer;
+    private final String peerNotAfter;
+    private final boolean verified;
+
+    TlsDetails(String protocol, String cipherSuite, String peerSubject, String peerIssuer, String peerNotAfter,
+               boolean verified) {
+        this.protocol = protocol;
+        this.cipherSuite = cipherSuite;
+        this.peerSubject = peerSubject;
+        this.peerIssuer = peerIssuer;
+        this.peerNotAfter = peerNotAfter;
+        this.verified = verified;
+    }
+
+    public static TlsDetails of(SSLSession session, boolean verified) {
+        String subject = null;
+        String issuer = null;
+        String notAfter = null;
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate) {
+                X509Certificate leaf = (X509Certificate) chain[0];
+                subject = leaf.getSubjectX500Principal().getName();
+                issuer = leaf.getIssuerX500Principal().getName();
+                SimpleDateFormat iso = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT);
+                iso.setTimeZone(TimeZone.getTimeZone("UTC"));
+                notAfter = iso.format(leaf.getNotAfter());
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            // An anonymous suite: no certificate to report.
+        }
+        return new TlsDetails(session.getProtocol(), session.getCipherSuite(), subject, issuer, notAfter, verified);
+    }
+
+    public String protocol() {
+        return protocol;
+    }
+
+    public String cipherSuite() {
+        return cipherSuite;
+    }
+
+    public String peerSubject() {
+        return peerSubject;
+    }
+
+    public String peerIssuer() {
+        return peerIssuer;
+    }
+
+    public String peerNotAfter() {
+        return peerNotAfter;
+    }
+
+    /** True when the certificate was checked (verify=ca or host), as Postfix says "Verified"/"Trusted". */
+    public boolean verified() {
+        return verified;
+    }
+}

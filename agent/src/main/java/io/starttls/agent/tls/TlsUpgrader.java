@@ -1,0 +1,129 @@
+package io.starttls.agent.tls;
+
+import io.starttls.agent.config.AgentConfig;
+import io.starttls.agent.config.Verify;
+import io.starttls.agent.protocol.Reasons;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Layers TLS over an established plain socket and checks the server as policy says. One SSLContext
+ * serves every connection, so its session cache lets repeated connections to a server resume.
+ */
+public final class TlsUpgrader {
+    private static final String[] VERSIONS_OLDEST_FIRST = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
+
+    private final AgentConfig config;
+    private final SSLSocketFactory factory;
+    private final String[] protocols;
+
+    public TlsUpgrader(AgentConfig config) throws GeneralSecurityException, IOException {
+        this.config = config;
+        SSLContext context = SSLContext.getInstance("TLS");
+        X509TrustManager trusted = config.verify() == Verify.NONE ? null : trustManager(config);
+        context.init(null, new TrustManager[] {new PolicyTrustManager(config.verify(), trusted)}, null);
+        this.factory = context.getSocketFactory();
+        this.protocols = protocolsFrom(config.minTls(), context.getSupportedSSLParameters().getProtocols());
+    }
+
+    /** Loads the configured trust store (PKCS12 or JKS), or the JDK's default one. */
+    public static X509TrustManager trustManager(AgentConfig config) throws GeneralSecurityException, IOException {
+        KeyStore store = null;
+        if (config.trustStore() != null) {
+            store = loadStore(config);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509TrustManager) {
+                return (X509TrustManager) tm;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager available");
+    }
+
+    private static KeyStore loadStore(AgentConfig config) throws GeneralSecurityException, IOException {
+        GeneralSecurityException last = null;
+        IOException lastIo = null;
+        for (String type : new String[] {"PKCS12", "JKS"}) {
+            KeyStore store = KeyStore.getInstance(type);
+            try (InputStream in = new FileInputStream(config.trustStore())) {
+                store.load(in, config.trustStorePassword());
+                return store;
+            } catch (IOException e) {
+                lastIo = e;
+            } catch (GeneralSecurityException e) {
+                last = e;
+            }
+        }
+        if (lastIo != null) {
+            throw new IOException("cannot read trust store " + config.trustStore() + " as PKCS12 or JKS ("
+                    + lastIo.getMessage() + "); check the file and truststore-password", lastIo);
+        }
+        throw last;
+    }
+
+    static String[] protocolsFrom(String minimum, String[] supported) {
+        int min = Arrays.asList(VERSIONS_OLDEST_FIRST).indexOf(minimum);
+        List<String> out = new ArrayList<String>();
+        for (int i = Math.max(min, 0); i < VERSIONS_OLDEST_FIRST.length; i++) {
+            if (Arrays.asList(supported).contains(VERSIONS_OLDEST_FIRST[i])) {
+                out.add(VERSIONS_OLDEST_FIRST[i]);
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /**
+     * A TLS client socket over {@code plain}, handshake done and certificate checked.
+     * Closing the returned socket closes {@code plain}.
+     *
+     * @param host the name the application connected to: used for SNI and the host check
+     */
+    public SSLSocket upgrade(Socket plain, String host, int port) throws TlsUpgradeException {
+        SSLSocket tls = null;
+        try {
+            tls = (SSLSocket) factory.createSocket(plain, host, port, true);
+            tls.setUseClientMode(true);
+            SSLParameters params = tls.getSSLParameters();
+            params.setProtocols(protocols);
+            tls.setSSLParameters(params);
+            tls.startHandshake();
+            return tls;
+        } catch (IOException e) {
+            throw failure(e, host, port);
+        }
+    }
+
+    public TlsDetails details(SSLSocket tls) {
+        return TlsDetails.of(tls.getSession(), config.verify() != Verify.NONE);
+    }
+
+    private static TlsUpgradeException failure(IOException e, String host, int port) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TlsPolicyException) {
+                return new TlsUpgradeException(((TlsPolicyException) t).reason(), t.getMessage(), e);
+            }
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof SSLException && message.toLowerCase().contains("protocol")) {
+            message = message + " (the server may offer only TLS versions older than min-tls)";
+        }
+        return new TlsUpgradeException(Reasons.TLS_HANDSHAKE_FAILED, "the TLS handshake failed: " + message, e);
+    }
+}

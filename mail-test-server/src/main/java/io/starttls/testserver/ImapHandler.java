@@ -1,0 +1,105 @@
+package io.starttls.testserver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** A small IMAP4rev1 server (RFC 3501, RFC 2595) with one mailbox of one message. */
+final class ImapHandler implements ProtocolHandler {
+    @Override
+    public void serve(ServerConnection c, ServerScript script, ScriptedMailServer server, RecordedSession session)
+            throws IOException {
+        if (script.preauthGreeting) {
+            c.sendLine("* PREAUTH [CAPABILITY IMAP4rev1] test IMAP server, logged in as " + Mailbox.USER);
+        } else {
+            c.sendLine("* OK [CAPABILITY " + capabilities(c, script) + "] test IMAP server ready");
+        }
+        boolean loggedIn = script.preauthGreeting;
+        String line;
+        while ((line = c.readCommand()) != null) {
+            String[] words = line.split(" ", 3);
+            if (words.length < 2) {
+                c.sendLine("* BAD missing command");
+                continue;
+            }
+            String tag = words[0];
+            String command = words[1].toUpperCase(Locale.ROOT);
+            String args = words.length > 2 ? words[2] : "";
+            switch (command) {
+                case "CAPABILITY":
+                    c.sendLine("* CAPABILITY " + capabilities(c, script));
+                    c.sendLine(tag + " OK CAPABILITY completed");
+                    break;
+                case "STARTTLS":
+                    if (c.inTls() || script.startTls == ServerScript.StartTls.HIDE) {
+                        c.sendLine(tag + " BAD STARTTLS not available");
+                    } else if (script.startTls == ServerScript.StartTls.REFUSE) {
+                        c.sendLine(tag + " NO [UNAVAILABLE] TLS not available right now");
+                    } else {
+                        c.send(tag + " OK Begin TLS negotiation now\r\n"
+                                + (script.injectAfterStartTls == null ? "" : script.injectAfterStartTls));
+                        if (!c.startTls(server.certificates().serverContext(script.certificate),
+                                script.tlsProtocols)) {
+                            return;
+                        }
+                    }
+                    break;
+                case "LOGIN":
+                    if (!c.inTls() && script.startTls == ServerScript.StartTls.OFFER) {
+                        c.sendLine(tag + " NO [PRIVACYREQUIRED] LOGIN is disabled before STARTTLS");
+                        break;
+                    }
+                    String[] credentials = args.replace("\"", "").split(" ");
+                    if (credentials.length == 2 && credentials[0].equals(Mailbox.USER)
+                            && credentials[1].equals(Mailbox.PASSWORD)) {
+                        loggedIn = true;
+                        session.authenticated(credentials[0]);
+                        c.sendLine(tag + " OK LOGIN completed");
+                    } else {
+                        c.sendLine(tag + " NO [AUTHENTICATIONFAILED] invalid credentials");
+                    }
+                    break;
+                case "SELECT":
+                case "EXAMINE":
+                    if (!loggedIn) {
+                        c.sendLine(tag + " NO not logged in");
+                        break;
+                    }
+                    c.sendLine("* 1 EXISTS");
+                    c.sendLine("* 0 RECENT");
+                    c.sendLine("* FLAGS (\\Seen)");
+                    c.sendLine(tag + " OK [READ-WRITE] SELECT completed");
+                    break;
+                case "FETCH":
+                    if (!loggedIn) {
+                        c.sendLine(tag + " NO not logged in");
+                        break;
+                    }
+                    byte[] body = Mailbox.MESSAGE.getBytes(StandardCharsets.US_ASCII);
+                    c.send("* 1 FETCH (BODY[] {" + body.length + "}\r\n" + Mailbox.MESSAGE + ")\r\n");
+                    c.sendLine(tag + " OK FETCH completed");
+                    break;
+                case "NOOP":
+                    c.sendLine(tag + " OK NOOP completed");
+                    break;
+                case "LOGOUT":
+                    c.sendLine("* BYE logging out");
+                    c.sendLine(tag + " OK LOGOUT completed");
+                    return;
+                default:
+                    c.sendLine(tag + " BAD unknown command");
+                    break;
+            }
+        }
+    }
+
+    private static String capabilities(ServerConnection c, ServerScript script) {
+        if (c.inTls()) {
+            return "IMAP4rev1 AUTH=PLAIN";
+        }
+        if (script.startTls == ServerScript.StartTls.HIDE) {
+            return "IMAP4rev1 AUTH=PLAIN";
+        }
+        return "IMAP4rev1 STARTTLS" + (script.startTls == ServerScript.StartTls.OFFER ? " LOGINDISABLED" : "");
+    }
+}

@@ -1,0 +1,99 @@
+package io.starttls.testserver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** A small POP3 server (RFC 1939, RFC 2449, RFC 2595) with one mailbox of one message. */
+final class Pop3Handler implements ProtocolHandler {
+    static final String GREETING = "+OK test POP3 server ready <1896.697170952@test.localhost>";
+
+    @Override
+    public void serve(ServerConnection c, ServerScript script, ScriptedMailServer server, RecordedSession session)
+            throws IOException {
+        c.sendLine(GREETING);
+        String user = null;
+        boolean loggedIn = false;
+        String line;
+        while ((line = c.readCommand()) != null) {
+            String[] words = line.split(" ", 2);
+            String command = words[0].toUpperCase(Locale.ROOT);
+            String arg = words.length > 1 ? words[1] : "";
+            switch (command) {
+                case "CAPA":
+                    if (script.capaUnsupported) {
+                        c.sendLine("-ERR unknown command");
+                        break;
+                    }
+                    c.sendLine("+OK capability list follows");
+                    c.sendLine("TOP");
+                    c.sendLine("UIDL");
+                    if (!c.inTls() && script.startTls != ServerScript.StartTls.HIDE) {
+                        c.sendLine("STLS");
+                    }
+                    c.sendLine("USER");
+                    c.sendLine(".");
+                    break;
+                case "STLS":
+                    if (c.inTls() || script.startTls == ServerScript.StartTls.HIDE) {
+                        c.sendLine("-ERR unknown command");
+                    } else if (script.startTls == ServerScript.StartTls.REFUSE) {
+                        c.sendLine("-ERR [SYS/TEMP] TLS not available right now");
+                    } else {
+                        c.send("+OK Begin TLS negotiation\r\n"
+                                + (script.injectAfterStartTls == null ? "" : script.injectAfterStartTls));
+                        if (!c.startTls(server.certificates().serverContext(script.certificate),
+                                script.tlsProtocols)) {
+                            return;
+                        }
+                    }
+                    break;
+                case "USER":
+                    user = arg;
+                    c.sendLine("+OK send PASS");
+                    break;
+                case "PASS":
+                    if (Mailbox.USER.equals(user) && Mailbox.PASSWORD.equals(arg)) {
+                        loggedIn = true;
+                        session.authenticated(user);
+                        c.sendLine("+OK logged in");
+                    } else {
+                        c.sendLine("-ERR [AUTH] invalid credentials");
+                    }
+                    break;
+                case "STAT":
+                    c.sendLine(loggedIn ? "+OK 1 " + size() : "-ERR not logged in");
+                    break;
+                case "LIST":
+                    if (!loggedIn) {
+                        c.sendLine("-ERR not logged in");
+                        break;
+                    }
+                    c.sendLine("+OK 1 messages");
+                    c.sendLine("1 " + size());
+                    c.sendLine(".");
+                    break;
+                case "RETR":
+                    if (!loggedIn) {
+                        c.sendLine("-ERR not logged in");
+                        break;
+                    }
+                    c.send("+OK " + size() + " octets\r\n" + Mailbox.MESSAGE + ".\r\n");
+                    break;
+                case "NOOP":
+                    c.sendLine("+OK");
+                    break;
+                case "QUIT":
+                    c.sendLine("+OK bye");
+                    return;
+                default:
+                    c.sendLine("-ERR unknown command");
+                    break;
+            }
+        }
+    }
+
+    private static int size() {
+        return Mailbox.MESSAGE.getBytes(StandardCharsets.US_ASCII).length;
+    }
+}
