@@ -1,0 +1,50 @@
+package io.starttls.it.support;
+
+import java.io.File;
+import org.junit.jupiter.api.Assumptions;
+
+/** Where the things under test are: the shipped agent jar, the demo jars, the child JDK. */
+public final class Children {
+    private Children() {
+    }
+
+    public static File agentJar() {
+        return existing(new File(System.getProperty("agent.jar", "../agent/target/starttls-agent.jar")));
+    }
+
+    public static File demoJar(String app) {
+        File dir = new File(System.getProperty("demo.apps", "../demo-apps"));
+        return existing(new File(dir, app + "/target/" + app + ".jar"));
+    }
+
+    /** The JDK the child JVMs run on (JDK 17 in one surefire execution, JDK 25 in the other). */
+    public static File javaHome() {
+        File home = new File(System.getProperty("child.java.home", System.getProperty("java.home")));
+        Assumptions.assumeTrue(new File(home, "bin/java").canExecute(),
+                "no JDK at " + home + " (set -Djdk25.home=... to run the JDK 25 pass)");
+        return home;
+    }
+
+    public static String label() {
+        return System.getProperty("child.label", "jdk-build");
+    }
+
+    public static File runsDir() {
+        File dir = new File(System.getProperty("runs.dir", "target/agent-runs"));
+        dir.mkdirs();
+        return dir;
+    }
+
+    /** The test classes, for child JVMs that run one of the test clients. */
+    public static String testClasspath() {
+        return System.getProperty("java.class.path");
+    }
+
+    private static File existing(File f) {
+        if (!f.isFile()) {
+            throw new IllegalStateException(f + " is missing: run the tests through Maven (./mvnw verify), "
+                    + "which builds it first");
+        }
+        return f;
+    }
+}
