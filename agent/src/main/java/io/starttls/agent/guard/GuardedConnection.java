@@ -255,7 +255,8 @@ final class GuardedConnection {
                 break;
             case CLEAR_ONLY:
                 if (config.mode() == Mode.ENFORCE) {
-                    block(outcome.reason(), outcome.detail(), true);
+                    // Say goodbye in the server's protocol, unless it turned out to speak another one.
+                    block(outcome.reason(), outcome.detail(), !Reasons.UNEXPECTED_GREETING.equals(outcome.reason()));
                 } else {
                     continueInClear(concat(outcome.replay(), channel.unread()), appTimeout, appNoDelay);
                     observer = new CommandObserver(protocol);

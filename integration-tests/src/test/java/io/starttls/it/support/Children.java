@@ -35,9 +35,18 @@ public final class Children {
         return dir;
     }
 
-    /** The test classes, for child JVMs that run one of the test clients. */
+    /**
+     * The test classes, for child JVMs that run one of the test clients. The agent's own build
+     * output is left out: the agent must come only from the shipped jar given to -javaagent.
+     */
     public static String testClasspath() {
-        return System.getProperty("java.class.path");
+        StringBuilder out = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.replace('\\', '/').contains("/agent/target/")) {
+                out.append(out.length() == 0 ? "" : File.pathSeparator).append(entry);
+            }
+        }
+        return out.toString();
     }
 
     private static File existing(File f) {

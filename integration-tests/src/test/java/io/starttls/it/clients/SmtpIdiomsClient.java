@@ -1,0 +1,84 @@
+package io.starttls.it.clients;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import javax.net.SocketFactory;
+
+/**
+ * A legacy-style SMTP client that opens its socket in one of the ways found in old code, and can
+ * speak before it has read the greeting (as some impatient clients do).
+ */
+public final class SmtpIdiomsClient {
+    /** A subclass, as frameworks make them. */
+    static final class TracingSocket extends Socket {
+        TracingSocket(String host, int port) throws IOException {
+            super(host, port);
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        String idiom = args[0];
+        int port = Integer.parseInt(args[1]);
+        Socket socket;
+        switch (idiom) {
+            case "unconnected-then-connect":
+                socket = new Socket();
+                socket.connect(new InetSocketAddress("localhost", port), 5000);
+                break;
+            case "socket-factory":
+                socket = SocketFactory.getDefault().createSocket("localhost", port);
+                break;
+            case "subclass":
+                socket = new TracingSocket("localhost", port);
+                break;
+            default:
+                socket = new Socket("localhost", port);
+                break;
+        }
+        try (Socket s = socket) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = s.getOutputStream();
+            boolean writeFirst = idiom.equals("write-first");
+            if (writeFirst) {
+                send(out, "EHLO idioms.example.test");
+            }
+            expect(in, "220");
+            if (!writeFirst) {
+                send(out, "EHLO idioms.example.test");
+            }
+            expect(in, "250");
+            send(out, "MAIL FROM:<idioms@example.test>");
+            expect(in, "250");
+            send(out, "RCPT TO:<alice@example.test>");
+            expect(in, "250");
+            send(out, "DATA");
+            expect(in, "354");
+            send(out, "Subject: " + idiom + "\r\n\r\nsent by " + idiom + "\r\n.");
+            expect(in, "250");
+            send(out, "QUIT");
+            expect(in, "221");
+            System.out.println("SENT " + idiom);
+        }
+    }
+
+    private static void send(OutputStream out, String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static void expect(BufferedReader in, String code) throws IOException {
+        String line;
+        do {
+            line = in.readLine();
+            System.out.println("S: " + line);
+            if (line == null || !line.startsWith(code)) {
+                throw new IOException("expected " + code + ", got " + line);
+            }
+        } while (line.charAt(3) == '-');
+    }
+}
