@@ -1,0 +1,32 @@
+package io.starttls.agent.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class AuditFormatTest {
+    private static AuditRecord.Builder base() {
+        return new AuditRecord.Builder().destination("mail.example.test", "192.0.2.1", 587)
+                .policy("smtp", "enforce", "host").appClass("com.acme.Batch");
+    }
+
+    @Test
+    void jsonEscapesWhatAServerCouldSmuggleIn() {
+        String json = AuditFormat.jsonLine(base().outcome(Outcome.BLOCKED, "starttls-refused",
+                "said \"no\"\n\\ \u00e9").build());
+        assertTrue(json.contains("\"detail\":\"said \\\"no\\\"\\u000a\\\\ \\u00e9\""), json);
+        assertTrue(json.contains("\"outcome\":\"blocked\""), json);
+        assertTrue(json.contains("\"port\":587"), json);
+        assertEquals(1, json.split("\n").length);
+    }
+
+    @Test
+    void humanLinesUsePostfixWords() {
+        assertTrue(AuditFormat.humanLine(base().outcome(Outcome.BLOCKED, "starttls-not-supported", "not offered")
+                .build()).startsWith("TLS is required, but could not be established with "
+                + "mail.example.test[192.0.2.1]:587 (smtp, mode=enforce)"));
+        assertTrue(AuditFormat.humanLine(base().outcome(Outcome.PLAINTEXT_FALLBACK, "starttls-not-supported", "x")
+                .clearText(true, false).build()).contains("(in clear: credentials)"));
+    }
+}
