@@ -7,13 +7,21 @@ import java.util.Locale;
 /** A small IMAP4rev1 server (RFC 3501, RFC 2595) with one mailbox of one message. */
 final class ImapHandler implements ProtocolHandler {
     @Override
+    public String greeting(ServerScript script) {
+        if (script.preauthGreeting) {
+            return "* PREAUTH [CAPABILITY IMAP4rev1] test IMAP server, logged in as " + Mailbox.USER;
+        }
+        return "* OK [CAPABILITY " + capabilities(false, script) + "] test IMAP server ready";
+    }
+
+    @Override
+    public String unsolicitedReply() {
+        return "STLS2 OK Begin TLS negotiation now\r\n";
+    }
+
+    @Override
     public void serve(ServerConnection c, ServerScript script, ScriptedMailServer server, RecordedSession session)
             throws IOException {
-        if (script.preauthGreeting) {
-            c.sendLine("* PREAUTH [CAPABILITY IMAP4rev1] test IMAP server, logged in as " + Mailbox.USER);
-        } else {
-            c.sendLine("* OK [CAPABILITY " + capabilities(c, script) + "] test IMAP server ready");
-        }
         boolean loggedIn = script.preauthGreeting;
         String line;
         while ((line = c.readCommand()) != null) {
@@ -27,24 +35,23 @@ final class ImapHandler implements ProtocolHandler {
             String args = words.length > 2 ? words[2] : "";
             switch (command) {
                 case "CAPABILITY":
-                    c.sendLine("* CAPABILITY " + capabilities(c, script));
+                    c.sendLine("* CAPABILITY " + capabilities(c.inTls(), script));
                     c.sendLine(tag + " OK CAPABILITY completed");
                     break;
                 case "STARTTLS":
                     if (c.inTls() || script.startTls == ServerScript.StartTls.HIDE) {
                         c.sendLine(tag + " BAD STARTTLS not available");
-                    } else if (script.startTls == ServerScript.StartTls.REFUSE) {
-                        c.sendLine(tag + " NO [UNAVAILABLE] TLS not available right now");
-                    } else {
-                        c.send(tag + " OK Begin TLS negotiation now\r\n"
-                                + (script.injectAfterStartTls == null ? "" : script.injectAfterStartTls));
-                        if (!c.startTls(server.certificates().serverContext(script.certificate),
-                                script.tlsProtocols)) {
-                            return;
-                        }
+                    } else if (!StartTlsStep.answer(c, script, server, tag + " OK Begin TLS negotiation now",
+                            tag + " NO TLS refused", tag + " BAD syntax error",
+                            tag + " NO [UNAVAILABLE] TLS not available right now")) {
+                        return;
                     }
                     break;
                 case "LOGIN":
+                    if (script.hostile == ServerScript.Hostile.ECHO_SECRETS) {
+                        c.sendLine(tag + " NO [AUTHENTICATIONFAILED] invalid login: " + args);
+                        break;
+                    }
                     if (!c.inTls() && script.startTls == ServerScript.StartTls.OFFER) {
                         c.sendLine(tag + " NO [PRIVACYREQUIRED] LOGIN is disabled before STARTTLS");
                         break;
@@ -93,8 +100,11 @@ final class ImapHandler implements ProtocolHandler {
         }
     }
 
-    private static String capabilities(ServerConnection c, ServerScript script) {
-        if (c.inTls()) {
+    private static String capabilities(boolean inTls, ServerScript script) {
+        if (script.hostile == ServerScript.Hostile.ODD_CAPABILITIES && !inTls) {
+            return "IMAP4rev1  SASL-IR LITERAL+ ID ENABLE IDLE   starttls LOGINDISABLED";
+        }
+        if (inTls) {
             return "IMAP4rev1 AUTH=PLAIN";
         }
         if (script.startTls == ServerScript.StartTls.HIDE) {

@@ -9,9 +9,18 @@ final class Pop3Handler implements ProtocolHandler {
     static final String GREETING = "+OK test POP3 server ready <1896.697170952@test.localhost>";
 
     @Override
+    public String greeting(ServerScript script) {
+        return GREETING;
+    }
+
+    @Override
+    public String unsolicitedReply() {
+        return "+OK\r\nSTLS\r\n.\r\n";
+    }
+
+    @Override
     public void serve(ServerConnection c, ServerScript script, ScriptedMailServer server, RecordedSession session)
             throws IOException {
-        c.sendLine(GREETING);
         String user = null;
         boolean loggedIn = false;
         String line;
@@ -29,7 +38,7 @@ final class Pop3Handler implements ProtocolHandler {
                     c.sendLine("TOP");
                     c.sendLine("UIDL");
                     if (!c.inTls() && script.startTls != ServerScript.StartTls.HIDE) {
-                        c.sendLine("STLS");
+                        c.sendLine(script.hostile == ServerScript.Hostile.ODD_CAPABILITIES ? "  stls  " : "STLS");
                     }
                     c.sendLine("USER");
                     c.sendLine(".");
@@ -37,15 +46,9 @@ final class Pop3Handler implements ProtocolHandler {
                 case "STLS":
                     if (c.inTls() || script.startTls == ServerScript.StartTls.HIDE) {
                         c.sendLine("-ERR unknown command");
-                    } else if (script.startTls == ServerScript.StartTls.REFUSE) {
-                        c.sendLine("-ERR [SYS/TEMP] TLS not available right now");
-                    } else {
-                        c.send("+OK Begin TLS negotiation\r\n"
-                                + (script.injectAfterStartTls == null ? "" : script.injectAfterStartTls));
-                        if (!c.startTls(server.certificates().serverContext(script.certificate),
-                                script.tlsProtocols)) {
-                            return;
-                        }
+                    } else if (!StartTlsStep.answer(c, script, server, "+OK Begin TLS negotiation",
+                            "-ERR TLS refused", "-ERR syntax error", "-ERR [SYS/TEMP] TLS not available right now")) {
+                        return;
                     }
                     break;
                 case "USER":
@@ -53,6 +56,10 @@ final class Pop3Handler implements ProtocolHandler {
                     c.sendLine("+OK send PASS");
                     break;
                 case "PASS":
+                    if (script.hostile == ServerScript.Hostile.ECHO_SECRETS) {
+                        c.sendLine("-ERR [AUTH] bad password '" + arg + "'");
+                        break;
+                    }
                     if (Mailbox.USER.equals(user) && Mailbox.PASSWORD.equals(arg)) {
                         loggedIn = true;
                         session.authenticated(user);

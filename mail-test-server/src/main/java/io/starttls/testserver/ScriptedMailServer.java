@@ -79,7 +79,10 @@ public final class ScriptedMailServer implements AutoCloseable {
         try {
             client.setSoTimeout(30_000);
             connection = new ServerConnection(client, session);
-            handler().serve(connection, script, this, session);
+            ProtocolHandler handler = handler();
+            if (GreetingStep.send(connection, script, handler)) {
+                handler.serve(connection, script, this, session);
+            }
         } catch (IOException | RuntimeException e) {
             // The client went away or misbehaved; the recording says what happened.
         } finally {

@@ -7,6 +7,39 @@ public final class ServerScript {
 
     public enum Protocol { SMTP, IMAP, POP3 }
 
+    /** The hostile or broken behaviours of the catalogue (see the integration tests' HostileServerTest). */
+    public enum Hostile {
+        NONE,
+        /** STARTTLS offered, in a long capability list with odd case and spacing. */
+        ODD_CAPABILITIES,
+        /** STARTTLS answered with a permanent error (SMTP 554, IMAP NO, POP3 -ERR). */
+        STARTTLS_ERROR,
+        /** STARTTLS answered with a syntax error (SMTP 501, IMAP BAD, POP3 -ERR). */
+        STARTTLS_SYNTAX_ERROR,
+        /** IMAP: an untagged OK instead of the tagged reply, then nothing. */
+        STARTTLS_UNTAGGED,
+        /** IMAP: a tagged OK with another command's tag. */
+        STARTTLS_WRONG_TAG,
+        /** The connection is closed as soon as STARTTLS arrives. */
+        CLOSE_AFTER_STARTTLS,
+        /** The positive reply, then plain text in a later packet, before any handshake. */
+        INJECT_LATER_PACKET,
+        /** The greeting twice. */
+        SECOND_GREETING,
+        /** The greeting and, before any command, the reply a STARTTLS would get. */
+        REPLY_BEFORE_COMMAND,
+        /** A greeting line of 100 KiB. */
+        LONG_LINE,
+        /** A greeting that never ends (continuation lines, or no line end). */
+        ENDLESS_GREETING,
+        /** The greeting, one byte a second. */
+        DRIP,
+        /** Never a word. */
+        SILENT,
+        /** No STARTTLS, and error replies that echo what the client sent (credentials included). */
+        ECHO_SECRETS
+    }
+
     final Protocol protocol;
     final StartTls startTls;
     final String injectAfterStartTls;
@@ -14,6 +47,7 @@ public final class ServerScript {
     final boolean preauthGreeting;
     final boolean capaUnsupported;
     final String[] tlsProtocols;
+    final Hostile hostile;
 
     private ServerScript(Builder b) {
         this.protocol = b.protocol;
@@ -23,6 +57,7 @@ public final class ServerScript {
         this.preauthGreeting = b.preauthGreeting;
         this.capaUnsupported = b.capaUnsupported;
         this.tlsProtocols = b.tlsProtocols;
+        this.hostile = b.hostile;
     }
 
     public static Builder smtp() {
@@ -49,6 +84,7 @@ public final class ServerScript {
         private boolean preauthGreeting;
         private boolean capaUnsupported;
         private String[] tlsProtocols = {"TLSv1.3", "TLSv1.2"};
+        private Hostile hostile = Hostile.NONE;
 
         private Builder(Protocol protocol) {
             this.protocol = protocol;
@@ -82,6 +118,14 @@ public final class ServerScript {
 
         public Builder tlsProtocols(String... protocols) {
             this.tlsProtocols = protocols;
+            return this;
+        }
+
+        public Builder hostile(Hostile behaviour) {
+            this.hostile = behaviour;
+            if (behaviour == Hostile.ECHO_SECRETS) {
+                this.startTls = StartTls.HIDE;
+            }
             return this;
         }
 

@@ -8,9 +8,18 @@ import java.util.Locale;
 /** A small ESMTP server (RFC 5321, RFC 3207, RFC 4954) that accepts mail for anyone. */
 final class SmtpHandler implements ProtocolHandler {
     @Override
+    public String greeting(ServerScript script) {
+        return "220 test.localhost ESMTP starttls-agent test server";
+    }
+
+    @Override
+    public String unsolicitedReply() {
+        return "250-test.localhost\r\n250 STARTTLS\r\n";
+    }
+
+    @Override
     public void serve(ServerConnection c, ServerScript script, ScriptedMailServer server, RecordedSession session)
             throws IOException {
-        c.sendLine("220 test.localhost ESMTP starttls-agent test server");
         String from = null;
         int recipients = 0;
         String line;
@@ -18,8 +27,14 @@ final class SmtpHandler implements ProtocolHandler {
             String upper = line.toUpperCase(Locale.ROOT);
             if (upper.startsWith("EHLO")) {
                 StringBuilder reply = new StringBuilder("250-test.localhost greets you\r\n250-PIPELINING\r\n");
+                if (script.hostile == ServerScript.Hostile.ODD_CAPABILITIES) {
+                    for (int i = 0; i < 40; i++) {
+                        reply.append("250-X-EXTENSION-").append(i).append(" with  odd   spacing\r\n");
+                    }
+                }
                 if (!c.inTls() && script.startTls != ServerScript.StartTls.HIDE) {
-                    reply.append("250-STARTTLS\r\n");
+                    reply.append(script.hostile == ServerScript.Hostile.ODD_CAPABILITIES ? "250-  StartTLS  \r\n"
+                            : "250-STARTTLS\r\n");
                 }
                 // Like real submission servers, AUTH is offered only once TLS is up (unless TLS is unavailable).
                 if (c.inTls() || script.startTls != ServerScript.StartTls.OFFER) {
@@ -32,17 +47,15 @@ final class SmtpHandler implements ProtocolHandler {
             } else if (upper.equals("STARTTLS")) {
                 if (c.inTls()) {
                     c.sendLine("503 5.5.1 TLS already active");
-                } else if (script.startTls == ServerScript.StartTls.REFUSE) {
-                    c.sendLine("454 4.7.0 TLS not available due to temporary reason");
                 } else if (script.startTls == ServerScript.StartTls.HIDE) {
                     c.sendLine("502 5.5.1 command not implemented");
-                } else {
-                    c.send("220 2.0.0 Ready to start TLS\r\n"
-                            + (script.injectAfterStartTls == null ? "" : script.injectAfterStartTls));
-                    if (!c.startTls(server.certificates().serverContext(script.certificate), script.tlsProtocols)) {
-                        return;
-                    }
+                } else if (!StartTlsStep.answer(c, script, server, "220 2.0.0 Ready to start TLS",
+                        "554 5.7.0 TLS refused", "501 5.5.4 Syntax error in parameters",
+                        "454 4.7.0 TLS not available due to temporary reason")) {
+                    return;
                 }
+            } else if (upper.startsWith("AUTH") && script.hostile == ServerScript.Hostile.ECHO_SECRETS) {
+                c.sendLine("535 5.7.8 authentication failed for '" + line + "'");
             } else if (upper.startsWith("AUTH PLAIN")) {
                 String payload = line.length() > 11 ? line.substring(11).trim() : null;
                 if (payload == null || payload.isEmpty()) {

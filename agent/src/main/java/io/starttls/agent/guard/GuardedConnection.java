@@ -44,6 +44,8 @@ final class GuardedConnection {
     private final Object lock = new Object();
 
     private volatile State state;
+    /** The socket that carries the bytes: the application's, or the one that replaced it. */
+    private Socket transport;
     private InputStream rawIn;
     private OutputStream rawOut;
     private GuardedInputStream appIn;
@@ -71,6 +73,7 @@ final class GuardedConnection {
         this.address = remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
         this.port = remote.getPort();
         this.appClass = CallerLocator.applicationClass();
+        this.transport = socket;
         if (config.mode() == Mode.MONITOR) {
             observer = new CommandObserver(protocol);
             pendingRecord = record(Outcome.PLAINTEXT_OBSERVED, null, null);
@@ -82,7 +85,9 @@ final class GuardedConnection {
 
     InputStream input(InputStream raw) {
         synchronized (lock) {
-            rawIn = raw;
+            if (transport == socket) {
+                rawIn = raw;
+            }
             if (appIn == null) {
                 appIn = new GuardedInputStream(this);
             }
@@ -92,7 +97,9 @@ final class GuardedConnection {
 
     OutputStream output(OutputStream raw) {
         synchronized (lock) {
-            rawOut = raw;
+            if (transport == socket) {
+                rawOut = raw;
+            }
             if (appOut == null) {
                 appOut = new GuardedOutputStream(this);
             }
@@ -251,7 +258,7 @@ final class GuardedConnection {
             throws IOException {
         switch (outcome.kind()) {
             case START_TLS:
-                startTls(outcome, appTimeout);
+                startTls(outcome, appTimeout, appNoDelay);
                 break;
             case CLEAR_ONLY:
                 if (config.mode() == Mode.ENFORCE) {
@@ -263,6 +270,9 @@ final class GuardedConnection {
                     pendingRecord = record(Outcome.PLAINTEXT_FALLBACK, outcome.reason(), outcome.detail());
                 }
                 break;
+            case RETRY_IN_CLEAR:
+                retryInClearOrBlock(outcome.reason(), outcome.detail(), appTimeout, appNoDelay);
+                break;
             case SERVER_CLOSING:
                 continueInClear(concat(outcome.replay(), channel.unread()), appTimeout, appNoDelay);
                 runtime.audit(record(Outcome.SERVER_CLOSED, outcome.reason(), outcome.detail()).build());
@@ -273,13 +283,18 @@ final class GuardedConnection {
         }
     }
 
-    private void startTls(NegotiationOutcome outcome, int appTimeout) throws IOException {
+    private void startTls(NegotiationOutcome outcome, int appTimeout, boolean appNoDelay) throws IOException {
         SSLSocket upgraded;
         upgrading = true;
         try {
             upgraded = runtime.upgrader().upgrade(socket, host, port);
         } catch (TlsUpgradeException e) {
-            block(e.reason(), e.getMessage(), false);
+            upgrading = false;
+            if (Reasons.TLS_HANDSHAKE_FAILED.equals(e.reason())) {
+                retryInClearOrBlock(e.reason(), e.getMessage(), appTimeout, appNoDelay);
+            } else {
+                block(e.reason(), e.getMessage(), false);
+            }
             return;
         } finally {
             upgrading = false;
@@ -291,6 +306,44 @@ final class GuardedConnection {
         replay = outcome.replay();
         state = State.TLS;
         runtime.audit(record(Outcome.UPGRADED, null, null).tls(runtime.upgrader().details(upgraded)).build());
+    }
+
+    /**
+     * The server broke the session after STARTTLS. Enforce blocks. Opportunistic does what Postfix
+     * does at security level "may": it goes on in clear over a new connection to the same address,
+     * so that a broken TLS server does not stop mail that would have gone out without the agent.
+     */
+    private void retryInClearOrBlock(String reason, String detail, int appTimeout, boolean appNoDelay)
+            throws IOException {
+        if (config.mode() == Mode.ENFORCE) {
+            block(reason, detail, false);
+            return;
+        }
+        Socket replacement = new Socket();
+        try {
+            int timeout = appTimeout > 0 ? Math.min(appTimeout, config.negotiationTimeoutMillis())
+                    : config.negotiationTimeoutMillis();
+            replacement.connect(socket.getRemoteSocketAddress(), timeout);
+            InputStream in = replacement.getInputStream();
+            OutputStream out = replacement.getOutputStream();
+            RawLineChannel channel = new RawLineChannel(replacement, in, out, timeout, config.maxLineBytes());
+            byte[] greeting = Dialects.readGreeting(protocol, channel);
+            replacement.setSoTimeout(appTimeout);
+            replacement.setTcpNoDelay(appNoDelay);
+            // The broken connection stays open until the application closes its socket: closing it
+            // now would make the application's next getOutputStream() fail.
+            transport = replacement;
+            rawIn = in;
+            rawOut = out;
+            replay = concat(greeting, channel.unread());
+            state = State.CLEAR;
+            observer = new CommandObserver(protocol);
+            pendingRecord = record(Outcome.PLAINTEXT_FALLBACK, reason,
+                    detail + "; went on in clear over a new connection");
+        } catch (IOException e) {
+            closeQuietly(replacement);
+            block(reason, detail + "; a new connection in clear failed too (" + e.getMessage() + ")", false);
+        }
     }
 
     private void continueInClear(byte[] bytesForApp, int appTimeout, boolean appNoDelay) throws IOException {
@@ -340,15 +393,18 @@ final class GuardedConnection {
                 state = State.CLOSED;
             }
         }
-        if (open != null) {
-            GuardedConnection previous = Reentry.enter(this);
-            try {
-                open.close(); // close_notify, then the plain socket
-            } catch (IOException e) {
-                // Closing anyway.
-            } finally {
-                Reentry.exit(previous);
+        GuardedConnection previous = Reentry.enter(this);
+        try {
+            if (open != null) {
+                open.close(); // close_notify; the application's close then closes the plain socket
             }
+            if (transport != socket) {
+                transport.close();
+            }
+        } catch (IOException e) {
+            // Closing anyway.
+        } finally {
+            Reentry.exit(previous);
         }
         flushRecord();
     }

@@ -1,6 +1,7 @@
 package io.starttls.agent.protocol;
 
 import io.starttls.agent.config.MailProtocol;
+import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,14 @@ public final class Dialects {
             default:
                 return new Pop3Negotiation();
         }
+    }
+
+    /** Reads the greeting of a fresh connection, to hand to the application as it is. */
+    public static byte[] readGreeting(MailProtocol protocol, LineChannel channel) throws IOException {
+        if (protocol == MailProtocol.SMTP) {
+            return SmtpReply.read(channel).raw();
+        }
+        return channel.readLine();
     }
 
     /** The polite goodbye sent before closing a session that the policy refuses to continue. */

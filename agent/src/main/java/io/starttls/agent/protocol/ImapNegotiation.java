@@ -69,7 +69,11 @@ public final class ImapNegotiation implements Negotiation {
         }
 
         channel.writeLine(STARTTLS_TAG + " STARTTLS");
-        Tagged reply = readUntilTagged(channel, STARTTLS_TAG, "STARTTLS");
+        NegotiationOutcome[] broken = new NegotiationOutcome[1];
+        Tagged reply = StartTlsReply.readOrRetry(() -> readUntilTagged(channel, STARTTLS_TAG, "STARTTLS"), broken);
+        if (reply == null) {
+            return broken[0];
+        }
         if (!reply.ok) {
             return NegotiationOutcome.clearOnly(Reasons.STARTTLS_REFUSED,
                     "the server answered STARTTLS with '" + Printable.of(reply.line, 80) + "'", greeting);

@@ -13,6 +13,11 @@ public final class NegotiationOutcome {
         CLEAR_ONLY,
         /** The server is ending the session by itself: give the application what it said. */
         SERVER_CLOSING,
+        /**
+         * STARTTLS was asked for and the server then broke the session (closed it, answered out of
+         * protocol, went silent): this connection is lost, a new one in clear may work.
+         */
+        RETRY_IN_CLEAR,
         /** The session cannot go on at all: abort it. */
         ABORT
     }
@@ -40,6 +45,10 @@ public final class NegotiationOutcome {
 
     public static NegotiationOutcome serverClosing(String reason, String detail, byte[] replay) {
         return new NegotiationOutcome(Kind.SERVER_CLOSING, reason, detail, replay);
+    }
+
+    public static NegotiationOutcome retryInClear(String reason, String detail) {
+        return new NegotiationOutcome(Kind.RETRY_IN_CLEAR, reason, detail, new byte[0]);
     }
 
     public static NegotiationOutcome abort(String reason, String detail) {

@@ -46,7 +46,11 @@ public final class Pop3Negotiation implements Negotiation {
 
         // A server without CAPA may still know STLS (RFC 2595 predates RFC 2449): ask.
         channel.writeLine("STLS");
-        String reply = readStatus(channel, "STLS");
+        NegotiationOutcome[] broken = new NegotiationOutcome[1];
+        String reply = StartTlsReply.readOrRetry(() -> readStatus(channel, "STLS"), broken);
+        if (reply == null) {
+            return broken[0];
+        }
         if (!reply.startsWith("+OK")) {
             return NegotiationOutcome.clearOnly(
                     capaKnown ? Reasons.STARTTLS_REFUSED : Reasons.STARTTLS_NOT_SUPPORTED,

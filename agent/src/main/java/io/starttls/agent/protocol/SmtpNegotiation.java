@@ -51,7 +51,11 @@ public final class SmtpNegotiation implements Negotiation {
         }
 
         channel.writeLine("STARTTLS");
-        SmtpReply reply = readReply(channel, "STARTTLS");
+        NegotiationOutcome[] broken = new NegotiationOutcome[1];
+        SmtpReply reply = StartTlsReply.readOrRetry(() -> readReply(channel, "STARTTLS"), broken);
+        if (reply == null) {
+            return broken[0];
+        }
         if (reply.code() != 220) {
             return NegotiationOutcome.clearOnly(Reasons.STARTTLS_REFUSED,
                     "the server answered STARTTLS with '" + reply.summary() + "'", greeting.raw());

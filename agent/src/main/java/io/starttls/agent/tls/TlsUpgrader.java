@@ -2,6 +2,7 @@ package io.starttls.agent.tls;
 
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.Verify;
+import io.starttls.agent.protocol.NegotiationException;
 import io.starttls.agent.protocol.Reasons;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -91,14 +92,16 @@ public final class TlsUpgrader {
 
     /**
      * A TLS client socket over {@code plain}, handshake done and certificate checked.
-     * Closing the returned socket closes {@code plain}.
+     * Closing the returned socket leaves {@code plain} open: the plain socket is the application's,
+     * and it is closed when the application closes it (and not by JSSE when a handshake fails, so
+     * that opportunistic mode can still go on over a new connection).
      *
      * @param host the name the application connected to: used for SNI and the host check
      */
     public SSLSocket upgrade(Socket plain, String host, int port) throws TlsUpgradeException {
         SSLSocket tls = null;
         try {
-            tls = (SSLSocket) factory.createSocket(plain, host, port, true);
+            tls = (SSLSocket) factory.createSocket(plain, host, port, false);
             tls.setUseClientMode(true);
             SSLParameters params = tls.getSSLParameters();
             params.setProtocols(protocols);
@@ -118,6 +121,9 @@ public final class TlsUpgrader {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TlsPolicyException) {
                 return new TlsUpgradeException(((TlsPolicyException) t).reason(), t.getMessage(), e);
+            }
+            if (t instanceof NegotiationException) { // plain text where the server's first TLS record belongs
+                return new TlsUpgradeException(((NegotiationException) t).reason(), t.getMessage(), e);
             }
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

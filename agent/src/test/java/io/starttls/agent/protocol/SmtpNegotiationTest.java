@@ -87,10 +87,11 @@ class SmtpNegotiationTest {
     }
 
     @Test
-    void closingAfterStartTlsIsReported() {
+    void closingAfterStartTlsLosesTheConnectionButNotTheChanceOfANewOne() throws Exception {
         ScriptedChannel server = ScriptedChannel.server("220 hi\r\n").then("250-mail\r\n250 STARTTLS\r\n");
-        NegotiationException e = assertThrows(NegotiationException.class, () -> smtp.negotiate(server));
-        assertEquals(Reasons.CONNECTION_CLOSED, e.reason());
+        NegotiationOutcome outcome = smtp.negotiate(server);
+        assertEquals(NegotiationOutcome.Kind.RETRY_IN_CLEAR, outcome.kind());
+        assertEquals(Reasons.CONNECTION_CLOSED, outcome.reason());
     }
 
     @Test

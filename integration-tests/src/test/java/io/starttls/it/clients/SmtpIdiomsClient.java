@@ -40,6 +40,9 @@ public final class SmtpIdiomsClient {
                 socket = new Socket("localhost", port);
                 break;
         }
+        if (args.length > 2) {
+            socket.setSoTimeout(Integer.parseInt(args[2]));
+        }
         try (Socket s = socket) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
