@@ -21,6 +21,21 @@ public final class SmtpIdiomsClient {
         }
     }
 
+    /**
+     * A subclass that hides its remote address: the agent cannot describe the connection, which
+     * exercises its fault handling (a fault of the agent's must fail closed only under enforce).
+     */
+    static final class SecretiveSocket extends Socket {
+        SecretiveSocket(String host, int port) throws IOException {
+            super(host, port);
+        }
+
+        @Override
+        public java.net.SocketAddress getRemoteSocketAddress() {
+            return null;
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         String idiom = args[0];
         int port = Integer.parseInt(args[1]);
@@ -35,6 +50,9 @@ public final class SmtpIdiomsClient {
                 break;
             case "subclass":
                 socket = new TracingSocket("localhost", port);
+                break;
+            case "secretive-subclass":
+                socket = new SecretiveSocket("localhost", port);
                 break;
             default:
                 socket = new Socket("localhost", port);
