@@ -66,6 +66,26 @@ final class ImapHandler implements ProtocolHandler {
                         c.sendLine(tag + " NO [AUTHENTICATIONFAILED] invalid credentials");
                     }
                     break;
+                case "AUTHENTICATE":
+                    if (!args.toUpperCase(Locale.ROOT).startsWith("PLAIN")) {
+                        c.sendLine(tag + " NO unsupported mechanism");
+                        break;
+                    }
+                    String initial = args.length() > 6 ? args.substring(6).trim() : null;
+                    if (initial == null || initial.isEmpty()) {
+                        c.sendLine("+ ");
+                        initial = c.readLine();
+                    }
+                    String[] plain = new String(java.util.Base64.getDecoder().decode(initial.trim()),
+                            StandardCharsets.UTF_8).split("\u0000");
+                    if (plain.length == 3 && plain[1].equals(Mailbox.USER) && plain[2].equals(Mailbox.PASSWORD)) {
+                        loggedIn = true;
+                        session.authenticated(plain[1]);
+                        c.sendLine(tag + " OK AUTHENTICATE completed");
+                    } else {
+                        c.sendLine(tag + " NO [AUTHENTICATIONFAILED] invalid credentials");
+                    }
+                    break;
                 case "SELECT":
                 case "EXAMINE":
                     if (!loggedIn) {
@@ -82,9 +102,12 @@ final class ImapHandler implements ProtocolHandler {
                         c.sendLine(tag + " NO not logged in");
                         break;
                     }
-                    byte[] body = Mailbox.MESSAGE.getBytes(StandardCharsets.US_ASCII);
-                    c.send("* 1 FETCH (BODY[] {" + body.length + "}\r\n" + Mailbox.MESSAGE + ")\r\n");
+                    c.send("* 1 FETCH (" + fetchItems(args.toUpperCase(Locale.ROOT)) + ")\r\n");
                     c.sendLine(tag + " OK FETCH completed");
+                    break;
+                case "CLOSE":
+                case "UNSELECT":
+                    c.sendLine(tag + " OK " + command + " completed");
                     break;
                 case "NOOP":
                     c.sendLine(tag + " OK NOOP completed");
@@ -98,6 +121,31 @@ final class ImapHandler implements ProtocolHandler {
                     break;
             }
         }
+    }
+
+    /** The data items a FETCH asked for, of the one message (enough for JavaMail and Commons Net). */
+    private static String fetchItems(String request) {
+        byte[] body = Mailbox.MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        StringBuilder items = new StringBuilder();
+        if (request.contains("UID")) {
+            items.append("UID 1 ");
+        }
+        if (request.contains("FLAGS")) {
+            items.append("FLAGS (\\Seen) ");
+        }
+        if (request.contains("RFC822.SIZE")) {
+            items.append("RFC822.SIZE ").append(body.length).append(' ');
+        }
+        String items0 = items.toString().trim();
+        items.setLength(0);
+        items.append(items0);
+        if (request.contains("BODY") || request.replace("RFC822.SIZE", "").contains("RFC822")) {
+            items.append(items0.isEmpty() ? "" : " ");
+            // A partial fetch (BODY.PEEK[]<0.16384>, JavaMail's default) is answered as such.
+            items.append(request.contains("]<0.") ? "BODY[]<0> {" : "BODY[] {").append(body.length).append("}\r\n")
+                    .append(Mailbox.MESSAGE);
+        }
+        return items.toString(); // not trimmed: the literal ends with the message's own CRLF
     }
 
     private static String capabilities(boolean inTls, ServerScript script) {

@@ -76,6 +76,10 @@ final class Pop3Handler implements ProtocolHandler {
                         c.sendLine("-ERR not logged in");
                         break;
                     }
+                    if (!arg.isEmpty()) {
+                        c.sendLine("+OK " + arg.trim() + " " + size());
+                        break;
+                    }
                     c.sendLine("+OK 1 messages");
                     c.sendLine("1 " + size());
                     c.sendLine(".");
@@ -86,6 +90,17 @@ final class Pop3Handler implements ProtocolHandler {
                         break;
                     }
                     c.send("+OK " + size() + " octets\r\n" + Mailbox.MESSAGE + ".\r\n");
+                    break;
+                case "TOP":
+                    if (!loggedIn) {
+                        c.sendLine("-ERR not logged in");
+                        break;
+                    }
+                    c.send("+OK top of message follows\r\n" + Mailbox.MESSAGE.substring(0,
+                            Mailbox.MESSAGE.indexOf("\r\n\r\n") + 4) + ".\r\n");
+                    break;
+                case "UIDL":
+                    c.sendLine(arg.isEmpty() ? "+OK\r\n1 msg-1\r\n." : "+OK 1 msg-1");
                     break;
                 case "NOOP":
                     c.sendLine("+OK");

@@ -89,6 +89,10 @@ public final class AuditRecord {
             return this;
         }
 
+        public Outcome outcome() {
+            return outcome;
+        }
+
         public Builder tls(TlsDetails tls) {
             this.tls = tls;
             return this;

@@ -8,7 +8,7 @@ import io.starttls.agent.config.BlockStyle;
 import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.Mode;
 import io.starttls.agent.protocol.BlockReply;
-import io.starttls.agent.protocol.CommandObserver;
+import io.starttls.agent.protocol.AppTlsWatch;
 import io.starttls.agent.protocol.Dialects;
 import io.starttls.agent.protocol.NegotiationException;
 import io.starttls.agent.protocol.NegotiationOutcome;
@@ -59,7 +59,8 @@ final class GuardedConnection {
     private byte[] blockReply;
     private int blockPos;
     private String blockMessage;
-    private CommandObserver observer;
+    private AppTlsWatch watch;
+    private boolean appManaged;
     private AuditRecord.Builder pendingRecord;
 
     GuardedConnection(Socket socket, MailProtocol protocol, MailSockets runtime) {
@@ -75,11 +76,30 @@ final class GuardedConnection {
         this.appClass = CallerLocator.applicationClass();
         this.transport = socket;
         if (config.mode() == Mode.MONITOR) {
-            observer = new CommandObserver(protocol);
+            watch = new AppTlsWatch(protocol, false);
             pendingRecord = record(Outcome.PLAINTEXT_OBSERVED, null, null);
             state = State.CLEAR;
         } else {
             state = State.NEW;
+        }
+    }
+
+    /**
+     * The application runs STARTTLS itself on this connection (a TLS-aware library configuration,
+     * or a rule): watch it instead of driving it, and under enforce hold back anything sensitive
+     * that it would send before its TLS is up. Only possible before the first byte was read.
+     */
+    void appManaged() {
+        synchronized (lock) {
+            if (state != State.NEW) {
+                return;
+            }
+            appManaged = true;
+            watch = new AppTlsWatch(protocol, config.mode() == Mode.ENFORCE);
+            pendingRecord = record(config.mode() == Mode.ENFORCE ? Outcome.PLAINTEXT_OBSERVED
+                    : Outcome.PLAINTEXT_FALLBACK, Reasons.APP_DID_NOT_START_TLS,
+                    "the application, which manages STARTTLS itself, did not start TLS");
+            state = State.CLEAR;
         }
     }
 
@@ -129,7 +149,11 @@ final class GuardedConnection {
             case TLS:
                 return tlsIn.read(b, off, len);
             case CLEAR:
-                return rawIn.read(b, off, len);
+                int n = rawIn.read(b, off, len);
+                if (n > 0 && watch != null) {
+                    watch.inbound(b, off, n);
+                }
+                return n;
             case BLOCKED:
                 return readBlockReply(b, off, len);
             default:
@@ -161,18 +185,33 @@ final class GuardedConnection {
                 tlsOut.write(b, off, len);
                 break;
             case CLEAR:
-                if (observer != null) {
-                    observer.feed(b, off, len);
+                if (watch == null) {
+                    rawOut.write(b, off, len);
+                    break;
                 }
-                rawOut.write(b, off, len);
+                byte[] allowed = watch.outbound(b, off, len);
+                if (allowed == null) {
+                    synchronized (lock) {
+                        block(Reasons.CLEARTEXT_REFUSED, "the application sent " + watch.refusedCommand()
+                                + " before its own TLS was up", false);
+                    }
+                    writeBlocked();
+                } else if (allowed.length > 0) {
+                    rawOut.write(allowed);
+                }
                 break;
             case BLOCKED:
-                if (config.blockStyle() == BlockStyle.EXCEPTION) {
-                    throw new SessionBlockedException(blockMessage);
-                }
-                break; // the session is over; what the application still writes goes nowhere
+                writeBlocked();
+                break;
             default:
                 throw new SocketException("Socket is closed");
+        }
+    }
+
+    /** The session is over; what the application still writes goes nowhere (or throws, if asked). */
+    private void writeBlocked() throws IOException {
+        if (config.blockStyle() == BlockStyle.EXCEPTION) {
+            throw new SessionBlockedException(blockMessage);
         }
     }
 
@@ -266,7 +305,7 @@ final class GuardedConnection {
                     block(outcome.reason(), outcome.detail(), !Reasons.UNEXPECTED_GREETING.equals(outcome.reason()));
                 } else {
                     continueInClear(concat(outcome.replay(), channel.unread()), appTimeout, appNoDelay);
-                    observer = new CommandObserver(protocol);
+                    watch = new AppTlsWatch(protocol, false);
                     pendingRecord = record(Outcome.PLAINTEXT_FALLBACK, outcome.reason(), outcome.detail());
                 }
                 break;
@@ -337,7 +376,7 @@ final class GuardedConnection {
             rawOut = out;
             replay = concat(greeting, channel.unread());
             state = State.CLEAR;
-            observer = new CommandObserver(protocol);
+            watch = new AppTlsWatch(protocol, false);
             pendingRecord = record(Outcome.PLAINTEXT_FALLBACK, reason,
                     detail + "; went on in clear over a new connection");
         } catch (IOException e) {
@@ -358,6 +397,7 @@ final class GuardedConnection {
                 + reason + "]; nothing was sent, try again later";
         blockReply = BlockReply.of(protocol, blockMessage);
         state = State.BLOCKED;
+        pendingRecord = null; // this is the connection's one record
         runtime.audit(record(Outcome.BLOCKED, reason, detail).build());
         GuardedConnection previous = Reentry.enter(this);
         try {
@@ -419,10 +459,14 @@ final class GuardedConnection {
         if (pending == null) {
             return;
         }
-        if (observer != null) {
-            pending.clearText(observer.sawCredentials(), observer.sawMail());
-            if (config.mode() == Mode.MONITOR && observer.sawStartTls()) {
-                pending.outcome(Outcome.APP_MANAGED_TLS, null, "the application started TLS itself");
+        if (watch != null) {
+            pending.clearText(watch.sawCredentials(), watch.sawMail());
+            if (watch.tlsStarted() && watch.serverHello().details() != null) {
+                pending.outcome(Outcome.APP_MANAGED_TLS, null, "the application started TLS itself")
+                        .tls(watch.serverHello().details());
+            } else if (watch.tlsStarted()) {
+                pending.outcome(pending.outcome(), Reasons.TLS_HANDSHAKE_FAILED,
+                        "the application's own TLS handshake did not complete");
             }
         }
         runtime.audit(pending.build());

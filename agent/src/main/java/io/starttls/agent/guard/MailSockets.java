@@ -56,19 +56,38 @@ public final class MailSockets {
             return null;
         }
         try {
-            GuardedConnection connection;
-            synchronized (slot) {
-                connection = (GuardedConnection) slot.get(socket);
-                if (connection == null) {
-                    connection = new GuardedConnection(socket, protocol, this);
-                    slot.set(socket, connection);
-                    open.add(connection);
-                }
-            }
+            GuardedConnection connection = guardOf(socket, protocol);
             return raw instanceof InputStream ? connection.input((InputStream) raw)
                     : connection.output((OutputStream) raw);
         } catch (RuntimeException | Error e) {
             return onFault(socket, raw, e);
+        }
+    }
+
+    /**
+     * A mail library said how it will use a new socket (see LibraryTransformer): when it is
+     * configured to run STARTTLS itself, the guard watches instead of driving.
+     */
+    public void onLibrarySignal(Socket socket, MailProtocol protocol, Object[] signal) {
+        try {
+            if (LibrarySignals.appManagesTls(signal)) {
+                guardOf(socket, protocol).appManaged();
+            }
+        } catch (RuntimeException | Error e) {
+            System.err.println("starttls-agent: could not read the mail library's TLS configuration (" + e
+                    + "); the agent will run STARTTLS itself on this connection");
+        }
+    }
+
+    private GuardedConnection guardOf(Socket socket, MailProtocol protocol) {
+        synchronized (slot) {
+            GuardedConnection connection = (GuardedConnection) slot.get(socket);
+            if (connection == null) {
+                connection = new GuardedConnection(socket, protocol, this);
+                slot.set(socket, connection);
+                open.add(connection);
+            }
+            return connection;
         }
     }
 

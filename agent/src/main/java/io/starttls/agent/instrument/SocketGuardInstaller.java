@@ -35,6 +35,8 @@ public final class SocketGuardInstaller {
                     + "or another agent opened a socket first); start the JVM with -javaagent:starttls-agent.jar "
                     + "and list it before other agents");
         }
+        // Mail libraries load later, if at all; this costs one string comparison per class load.
+        inst.addTransformer(new LibraryTransformer(), false);
         try {
             Field guard = socket.getField(SocketTransformer.GUARD_FIELD);
             Field hook = socket.getField(SocketTransformer.HOOK_FIELD);

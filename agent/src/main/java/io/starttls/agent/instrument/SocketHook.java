@@ -30,9 +30,16 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Gua
     @Override
     public Object apply(Object socket, Object stream) {
         Socket s = (Socket) socket;
+        if (s == null) {
+            return stream;
+        }
         MailProtocol protocol = ports.protocolOf(s.getPort());
         if (protocol == null || s instanceof SSLSocket) {
             return stream;
+        }
+        if (stream instanceof Object[]) {
+            mail().onLibrarySignal(s, protocol, (Object[]) stream);
+            return null;
         }
         return mail().onStream(s, protocol, stream);
     }

@@ -29,7 +29,7 @@ public final class SocketTransformer implements ClassFileTransformer {
     public static final String GUARD_FIELD = "starttlsAgent$guard";
     static final String WRAP_METHOD = "starttlsAgent$wrap";
     private static final String BIFUNCTION = "java/util/function/BiFunction";
-    private static final String WRAP_DESC = "(Ljava/net/Socket;Ljava/lang/Object;)Ljava/lang/Object;";
+    static final String WRAP_DESC = "(Ljava/net/Socket;Ljava/lang/Object;)Ljava/lang/Object;";
 
     private volatile boolean transformed;
     private volatile Throwable failure;
@@ -101,7 +101,9 @@ public final class SocketTransformer implements ClassFileTransformer {
 
         /** {@code static Object wrap(Socket s, Object v) { BiFunction h = HOOK; return h == null ? v : h.apply(s, v); }} */
         private void writeWrapMethod() {
-            MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+            // Public: the library advice (JavaMail, Commons Net) reaches the hook through it, from any
+            // class loader, without the agent's classes having to be visible there.
+            MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                     WRAP_METHOD, WRAP_DESC, null, null);
             mv.visitCode();
             org.objectweb.asm.Label noHook = new org.objectweb.asm.Label();

@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  * secret is held or could be logged.
  */
 public final class CommandObserver {
+    /** What a command line carries. */
+    public enum Kind { CREDENTIALS, MAIL, START_TLS, OTHER }
+
     private static final int HEAD = 128;
     private static final Pattern IMAP_LITERAL = Pattern.compile("\\{(\\d{1,10})\\+?\\}$");
     private static final Pattern BDAT = Pattern.compile("^BDAT +(\\d{1,12})", Pattern.CASE_INSENSITIVE);
@@ -24,6 +27,7 @@ public final class CommandObserver {
     private boolean credentials;
     private boolean mail;
     private boolean startTls;
+    private String startTlsTag;
 
     public CommandObserver(MailProtocol protocol) {
         this.protocol = protocol;
@@ -76,40 +80,23 @@ public final class CommandObserver {
             return;
         }
         String verb = word(line, 0);
-        if (verb.equals("AUTH")) {
-            credentials = true;
-        } else if (verb.equals("MAIL") || verb.equals("RCPT")) {
-            mail = true;
-        } else if (verb.equals("DATA")) {
-            mail = true;
+        if (verb.equals("DATA")) {
             inSmtpData = true;
         } else if (verb.equals("BDAT")) {
-            mail = true;
             Matcher m = BDAT.matcher(line);
             if (m.find()) {
                 skipBytes = Long.parseLong(m.group(1));
             }
-        } else if (verb.equals("STARTTLS")) {
-            startTls = true;
         }
+        note(classify(MailProtocol.SMTP, line));
     }
 
     private void imapLine(String line, String end) {
-        String verb = word(line, 1);
-        if (verb.equals("UID")) {
-            verb = word(line, 2);
+        Kind kind = classify(MailProtocol.IMAP, line);
+        if (kind == Kind.START_TLS) {
+            startTlsTag = word(line, 0);
         }
-        String upper = line.toUpperCase(Locale.ROOT);
-        if (verb.equals("LOGIN") || verb.equals("AUTHENTICATE")) {
-            credentials = true;
-        } else if (verb.equals("APPEND")) {
-            mail = true;
-        } else if (verb.equals("FETCH") && (upper.contains("BODY[") || upper.contains("BODY.PEEK[")
-                || upper.contains("RFC822") || upper.contains("BINARY["))) {
-            mail = true;
-        } else if (verb.equals("STARTTLS")) {
-            startTls = true;
-        }
+        note(kind);
         Matcher literal = IMAP_LITERAL.matcher(end);
         if (literal.find()) {
             skipBytes = Long.parseLong(literal.group(1));
@@ -117,13 +104,53 @@ public final class CommandObserver {
     }
 
     private void pop3Line(String line) {
-        String verb = word(line, 0);
-        if (verb.equals("USER") || verb.equals("PASS") || verb.equals("APOP") || verb.equals("AUTH")) {
-            credentials = true;
-        } else if (verb.equals("RETR") || verb.equals("TOP")) {
-            mail = true;
-        } else if (verb.equals("STLS")) {
-            startTls = true;
+        note(classify(MailProtocol.POP3, line));
+    }
+
+    private void note(Kind kind) {
+        credentials |= kind == Kind.CREDENTIALS;
+        mail |= kind == Kind.MAIL;
+        startTls |= kind == Kind.START_TLS;
+    }
+
+    /** What one command line of the application carries, judged by its verb alone. */
+    public static Kind classify(MailProtocol protocol, String line) {
+        switch (protocol) {
+            case SMTP: {
+                String verb = word(line, 0);
+                if (verb.equals("AUTH")) {
+                    return Kind.CREDENTIALS;
+                }
+                if (verb.equals("MAIL") || verb.equals("RCPT") || verb.equals("DATA") || verb.equals("BDAT")) {
+                    return Kind.MAIL;
+                }
+                return verb.equals("STARTTLS") ? Kind.START_TLS : Kind.OTHER;
+            }
+            case IMAP: {
+                String verb = word(line, 1);
+                if (verb.equals("UID")) {
+                    verb = word(line, 2);
+                }
+                String upper = line.toUpperCase(Locale.ROOT);
+                if (verb.equals("LOGIN") || verb.equals("AUTHENTICATE")) {
+                    return Kind.CREDENTIALS;
+                }
+                if (verb.equals("APPEND") || (verb.equals("FETCH") && (upper.contains("BODY[")
+                        || upper.contains("BODY.PEEK[") || upper.contains("RFC822") || upper.contains("BINARY[")))) {
+                    return Kind.MAIL;
+                }
+                return verb.equals("STARTTLS") ? Kind.START_TLS : Kind.OTHER;
+            }
+            default: {
+                String verb = word(line, 0);
+                if (verb.equals("USER") || verb.equals("PASS") || verb.equals("APOP") || verb.equals("AUTH")) {
+                    return Kind.CREDENTIALS;
+                }
+                if (verb.equals("RETR") || verb.equals("TOP")) {
+                    return Kind.MAIL;
+                }
+                return verb.equals("STLS") ? Kind.START_TLS : Kind.OTHER;
+            }
         }
     }
 
@@ -146,5 +173,15 @@ public final class CommandObserver {
     /** The application asked for STARTTLS itself; what follows is its own TLS, not for us to read. */
     public boolean sawStartTls() {
         return startTls;
+    }
+
+    /** The tag of the application's IMAP STARTTLS command (upper case), or null. */
+    public String startTlsTag() {
+        return startTlsTag;
+    }
+
+    /** The server refused the application's STARTTLS: what follows is clear text again. */
+    public void resumeAfterRefusedStartTls() {
+        startTls = false;
     }
 }

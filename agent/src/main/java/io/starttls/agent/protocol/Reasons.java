@@ -22,6 +22,8 @@ public final class Reasons {
     public static final String LINE_TOO_LONG = "line-too-long";
     public static final String TLS_HANDSHAKE_FAILED = "tls-handshake-failed";
     public static final String AGENT_FAULT = "agent-fault";
+    public static final String APP_DID_NOT_START_TLS = "app-did-not-start-tls";
+    public static final String CLEARTEXT_REFUSED = "cleartext-refused";
 
     private Reasons() {
     }

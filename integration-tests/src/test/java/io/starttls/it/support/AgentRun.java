@@ -25,6 +25,7 @@ public final class AgentRun {
     private boolean withAuditLog = true;
     private String jar;
     private String mainClass;
+    private String classpath;
     private String[] args = new String[0];
     private final List<String> jvmOptions = new ArrayList<>();
     private long timeoutSeconds = 90;
@@ -40,6 +41,15 @@ public final class AgentRun {
     public static AgentRun testClient(Class<?> main, String... args) {
         AgentRun run = new AgentRun();
         run.mainClass = main.getName();
+        run.args = args;
+        return run;
+    }
+
+    /** A main class from a jar of its own (the library demo apps). */
+    public static AgentRun testClient(String classpath, String mainClass, String... args) {
+        AgentRun run = new AgentRun();
+        run.classpath = classpath;
+        run.mainClass = mainClass;
         run.args = args;
         return run;
     }
@@ -81,7 +91,7 @@ public final class AgentRun {
         if (jar != null) {
             child.jar(Children.demoJar(jar), args);
         } else {
-            child.mainClass(Children.testClasspath(), mainClass, args);
+            child.mainClass(classpath != null ? classpath : Children.testClasspath(), mainClass, args);
         }
         JavaProcess.Result result = child.run();
         Files.writeString(new File(Children.runsDir(), name + ".stdout").toPath(), result.stdout);

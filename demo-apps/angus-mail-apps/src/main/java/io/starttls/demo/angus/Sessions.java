@@ -1,0 +1,32 @@
+package io.starttls.demo.angus;
+
+import io.starttls.demo.support.DemoArgs;
+import java.util.Properties;
+import jakarta.mail.Session;
+
+/** The Jakarta Mail session as these apps configure it; --starttls says which STARTTLS switches are set. */
+final class Sessions {
+    private Sessions() {
+    }
+
+    static Session of(String protocol, DemoArgs args) {
+        Properties p = new Properties();
+        String prefix = "mail." + protocol;
+        p.setProperty(prefix + ".host", args.get("host", "localhost"));
+        p.setProperty(prefix + ".connectiontimeout", "10000");
+        p.setProperty(prefix + ".timeout", "60000");
+        if (protocol.equals("smtp")) {
+            p.setProperty("mail.smtp.auth", "true");
+        }
+        String startTls = args.startTls();
+        if (!startTls.equals("off")) {
+            p.setProperty(prefix + ".starttls.enable", "true");
+            // JavaMail 1.4 offers only TLSv1 for STARTTLS unless told otherwise; modern JDKs refuse it.
+            p.setProperty(prefix + ".ssl.protocols", "TLSv1.2 TLSv1.3");
+        }
+        if (startTls.equals("required")) {
+            p.setProperty(prefix + ".starttls.required", "true");
+        }
+        return Session.getInstance(p);
+    }
+}

@@ -1,0 +1,29 @@
+package io.starttls.demo.support;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The demo apps' configuration: {@code --key value} pairs, as an operator would set them. */
+public final class DemoArgs {
+    private final Map<String, String> values = new HashMap<String, String>();
+
+    public DemoArgs(String[] args) {
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            values.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+    }
+
+    public String get(String key, String fallback) {
+        String v = values.get(key);
+        return v == null ? fallback : v;
+    }
+
+    public int port(int fallback) {
+        return Integer.parseInt(get("port", String.valueOf(fallback)));
+    }
+
+    /** The STARTTLS configuration: off (legacy), enable, or required. */
+    public String startTls() {
+        return get("starttls", "off");
+    }
+}
