@@ -49,6 +49,13 @@ public final class AuditLog {
         }
     }
 
+    /** A human line that is not a record: advice for the operator. */
+    public void warn(String line) {
+        if (log != null) {
+            log.warn(line);
+        }
+    }
+
     private synchronized void writeJson(String line) {
         try {
             if (json == null) {

@@ -15,7 +15,7 @@ import java.util.Set;
 public final class AgentArguments {
     private static final String[] KEYS = {
         "mode", "verify", "truststore", "truststore-password", "min-tls", "smtp-ports", "imap-ports",
-        "pop3-ports", "block", "audit-log", "timeout", "max-line", "ehlo-name", "log", "help"
+        "pop3-ports", "block", "audit-log", "timeout", "max-line", "ehlo-name", "log", "app-managed", "help"
     };
     private static final String[] TLS_VERSIONS = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
 
@@ -113,6 +113,9 @@ public final class AgentArguments {
                     throw new ConfigException("bad agent argument '" + entry + "': log must be on or off");
                 }
                 b.logEnabled = value.equals("on");
+                break;
+            case "app-managed":
+                b.appManaged = AppManagedRules.parse(value, entry);
                 break;
             case "help":
                 break;
@@ -264,6 +267,9 @@ public final class AgentArguments {
             "  max-line=65536                      longest server line accepted during negotiation, in bytes",
             "  ehlo-name=NAME                      EHLO argument (default: the local address literal)",
             "  log=on|off                          human-readable lines on standard error (default on)",
+            "  app-managed=HOST@PORT:CLASS:PKG.*   connections whose STARTTLS the application runs itself: the",
+            "                                      agent watches them (and under enforce refuses credentials or",
+            "                                      mail before their TLS) instead of upgrading them",
             "  help                                print this text and exit");
     }
 }

@@ -19,6 +19,7 @@ public final class AgentConfig {
     private final int maxLineBytes;
     private final String ehloName;
     private final boolean logEnabled;
+    private final AppManagedRules appManaged;
 
     AgentConfig(Builder b) {
         this.mode = b.mode;
@@ -33,6 +34,7 @@ public final class AgentConfig {
         this.maxLineBytes = b.maxLineBytes;
         this.ehloName = b.ehloName;
         this.logEnabled = b.logEnabled;
+        this.appManaged = b.appManaged;
     }
 
     /** The configuration with no arguments at all. */
@@ -95,6 +97,11 @@ public final class AgentConfig {
         return logEnabled;
     }
 
+    /** Connections whose STARTTLS the application runs itself. */
+    public AppManagedRules appManaged() {
+        return appManaged;
+    }
+
     /** One line for logs; never the trust store password. */
     @Override
     public String toString() {
@@ -120,5 +127,6 @@ public final class AgentConfig {
         int maxLineBytes = DEFAULT_MAX_LINE;
         String ehloName;
         boolean logEnabled = true;
+        AppManagedRules appManaged = new AppManagedRules();
     }
 }

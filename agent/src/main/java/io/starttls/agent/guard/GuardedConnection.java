@@ -9,6 +9,7 @@ import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.Mode;
 import io.starttls.agent.protocol.BlockReply;
 import io.starttls.agent.protocol.AppTlsWatch;
+import io.starttls.agent.protocol.CommandObserver;
 import io.starttls.agent.protocol.Dialects;
 import io.starttls.agent.protocol.NegotiationException;
 import io.starttls.agent.protocol.NegotiationOutcome;
@@ -60,6 +61,9 @@ final class GuardedConnection {
     private int blockPos;
     private String blockMessage;
     private AppTlsWatch watch;
+    /** The first commands the application sends through the agent's TLS, to notice its own STARTTLS. */
+    private CommandObserver tlsCommandWatch;
+    private int tlsBytesWatched;
     private boolean appManaged;
     private AuditRecord.Builder pendingRecord;
 
@@ -81,6 +85,9 @@ final class GuardedConnection {
             state = State.CLEAR;
         } else {
             state = State.NEW;
+            if (config.appManaged().matches(host, port, appClass)) {
+                appManaged();
+            }
         }
     }
 
@@ -182,6 +189,9 @@ final class GuardedConnection {
         State s = negotiated();
         switch (s) {
             case TLS:
+                if (tlsCommandWatch != null) {
+                    noticeOwnStartTls(b, off, len);
+                }
                 tlsOut.write(b, off, len);
                 break;
             case CLEAR:
@@ -205,6 +215,23 @@ final class GuardedConnection {
                 break;
             default:
                 throw new SocketException("Socket is closed");
+        }
+    }
+
+    /**
+     * A hand-written client that runs STARTTLS itself now sends it inside the agent's TLS, where the
+     * server refuses it. Say once what happened and how to fix it; stop looking after a few commands.
+     */
+    private void noticeOwnStartTls(byte[] b, int off, int len) {
+        tlsCommandWatch.feed(b, off, len);
+        tlsBytesWatched += len;
+        if (tlsCommandWatch.sawStartTls()) {
+            runtime.warn("the application sent STARTTLS itself to " + host + ":" + port + " (app=" + appClass
+                    + ") inside the agent's TLS, where the server will refuse it: if it manages TLS itself, start "
+                    + "the agent with app-managed=" + host + "@" + port + " or app-managed=" + appClass);
+            tlsCommandWatch = null;
+        } else if (tlsBytesWatched > 1024) {
+            tlsCommandWatch = null;
         }
     }
 
@@ -340,6 +367,7 @@ final class GuardedConnection {
         }
         socket.setSoTimeout(appTimeout);
         tls = upgraded;
+        tlsCommandWatch = new CommandObserver(protocol);
         tlsIn = upgraded.getInputStream();
         tlsOut = upgraded.getOutputStream();
         replay = outcome.replay();

@@ -138,6 +138,10 @@ public final class MailSockets {
         auditLog.write(record);
     }
 
+    void warn(String line) {
+        auditLog.warn(line);
+    }
+
     /** At exit, sessions still open get their record too: one per connection, always. */
     private void flushOpenSessions() {
         for (GuardedConnection connection : open.snapshot()) {
