@@ -10,6 +10,8 @@ import java.util.List;
 public final class Secrets {
     public static final String SMTP_USER = "batch";
     public static final String SMTP_PASSWORD = "Smtp-s3cret-9f2k";
+    /** The real servers' user password (integration-tests/real-servers/real-servers.sh). */
+    public static final String REAL_PASSWORD = "Real-s3cret-7xQ";
 
     private Secrets() {
     }
@@ -17,11 +19,12 @@ public final class Secrets {
     /** Strings that must never appear in any output of the agent. */
     public static List<String> forms() {
         List<String> out = new ArrayList<>();
-        for (String secret : new String[] {SMTP_PASSWORD, Mailbox.PASSWORD}) {
+        for (String secret : new String[] {SMTP_PASSWORD, Mailbox.PASSWORD, REAL_PASSWORD}) {
             out.add(secret);
             out.add(b64(secret));
         }
         out.add(b64("\0" + SMTP_USER + "\0" + SMTP_PASSWORD));
+        out.add(b64("\0alice@example.test\0" + REAL_PASSWORD));
         out.add("confidential figures");
         out.add("All 42 jobs completed");
         return out;
