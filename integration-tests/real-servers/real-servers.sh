@@ -25,7 +25,7 @@ cannot() { echo "real-servers: $*" >&2; exit 3; }
 
 have_packages() { [ -x /usr/sbin/postfix ] && [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ] && [ -x /usr/lib/dovecot/pop3 ]; }
 
-install() {
+install_packages() {
   have_packages && return 0
   [ "$(id -u)" = 0 ] || cannot "Postfix and Dovecot are not installed and this is not root: run as root, or apt-get install postfix dovecot-imapd dovecot-pop3d"
   command -v apt-get >/dev/null || cannot "Postfix and Dovecot are not installed and there is no apt-get"
@@ -66,7 +66,7 @@ certificates() {
 
 start() {
   mkdir -p "$LOGS"
-  install
+  install_packages
   if alive "$(postfix_pid)" && alive "$(dovecot_pid)"; then
     echo "real-servers: already running" >&2
     return 0
@@ -84,9 +84,10 @@ start() {
   chmod 640 "$RUN/dovecot/users"; chgrp dovecot "$RUN/dovecot/users"
   chown postfix:postfix "$RUN/postfix-data"
   : > "$LOGS/postfix.log"; : > "$LOGS/dovecot.log"
-  # The auth socket lives in Postfix's queue; create the queue before Dovecot binds there.
-  /usr/sbin/postfix -c "$RUN/postfix" set-permissions >"$LOGS/postfix-setup.log" 2>&1 || true
-  mkdir -p "$RUN/postfix-queue/private"
+  # The auth socket lives in Postfix's queue: make the queue (root) and its private directory
+  # (postfix, 0700) before Dovecot binds there; "postfix start" makes the rest.
+  install -d -o root -g root -m 755 "$RUN/postfix-queue"
+  install -d -o postfix -g root -m 700 "$RUN/postfix-queue/private"
   # Daemons must not keep the caller's stdout and stderr open (a caller reading them would wait forever).
   /usr/sbin/dovecot -c "$RUN/dovecot/dovecot.conf" </dev/null >>"$LOGS/dovecot-start.log" 2>&1 \
     || cannot "dovecot did not start (see $LOGS/dovecot.log and $LOGS/dovecot-start.log)"
@@ -134,7 +135,7 @@ env_out() {
 
 mkdir -p "$LOGS"
 case "${1:-}" in
-  install) install ;;
+  install) install_packages ;;
   start) start ;;
   stop) stop ;;
   env) env_out ;;
