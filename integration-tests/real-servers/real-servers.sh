@@ -80,6 +80,7 @@ start() {
   fill "$here/master.cf" "$RUN/postfix/master.cf"
   fill "$here/dovecot.conf" "$RUN/dovecot/dovecot.conf"
   echo "$USER_NAME example.test/alice/Maildir/" > "$RUN/postfix/vmailbox"
+  echo "discard.test discard:" > "$RUN/postfix/transport"
   echo "$USER_NAME:{PLAIN}$USER_PASSWORD" > "$RUN/dovecot/users"
   chmod 640 "$RUN/dovecot/users"; chgrp dovecot "$RUN/dovecot/users"
   chown postfix:postfix "$RUN/postfix-data"

@@ -19,7 +19,7 @@ public final class SocketGuardInstaller {
         inst.addTransformer(transformer, false);
         Class<?> socket;
         try {
-            socket = Class.forName("java.net.Socket");
+            socket = Class.forName("java.net.Socket", false, null);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("java.net.Socket cannot be loaded: " + e);
         } finally {

@@ -1,0 +1,77 @@
+package io.starttls.agent.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+class LibraryTransformerTest {
+    /** A stand-in for JavaMail's SocketFetcher: getSocket with two returns. */
+    private static byte[] fakeSocketFetcher(String name) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, name, null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "getSocket",
+                "(Ljava/lang/String;ILjava/util/Properties;Ljava/lang/String;Z)Ljava/net/Socket;", null, null);
+        mv.visitCode();
+        org.objectweb.asm.Label other = new org.objectweb.asm.Label();
+        mv.visitVarInsn(Opcodes.ILOAD, 4);
+        mv.visitJumpInsn(Opcodes.IFEQ, other);
+        mv.visitInsn(Opcodes.ACONST_NULL);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitLabel(other);
+        mv.visitInsn(Opcodes.ACONST_NULL);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
+    void everyReturnOfGetSocketSignalsTheHook() {
+        byte[] out = new LibraryTransformer().transform(null, LibraryTransformer.JAVAMAIL_FETCHER, null, null,
+                fakeSocketFetcher(LibraryTransformer.JAVAMAIL_FETCHER));
+        List<String> calls = new ArrayList<>();
+        new ClassReader(out).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int a, String n, String d, String s, String[] e) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int op, String owner, String m, String desc, boolean itf) {
+                        calls.add(owner + "." + m);
+                    }
+                };
+            }
+        }, 0);
+        assertEquals(List.of("java/net/Socket.starttlsAgent$wrap", "java/net/Socket.starttlsAgent$wrap"), calls);
+    }
+
+    @Test
+    void theRewrittenClassPassesTheVerifier() throws Exception {
+        byte[] out = new LibraryTransformer().transform(null, LibraryTransformer.ANGUS_FETCHER, null, null,
+                fakeSocketFetcher(LibraryTransformer.ANGUS_FETCHER));
+        ClassLoader loader = new ClassLoader(null) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                if (!name.equals(LibraryTransformer.ANGUS_FETCHER.replace('/', '.'))) {
+                    throw new ClassNotFoundException(name);
+                }
+                return defineClass(name, out, 0, out.length);
+            }
+        };
+        // Initialising links the class, and linking runs the bytecode verifier over the new code.
+        Class.forName(LibraryTransformer.ANGUS_FETCHER.replace('/', '.'), true, loader);
+    }
+
+    @Test
+    void otherClassesAreLeftAlone() {
+        assertNull(new LibraryTransformer().transform(null, "com/acme/SocketFetcher", null, null, new byte[0]));
+    }
+}

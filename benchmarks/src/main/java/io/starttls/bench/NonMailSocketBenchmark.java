@@ -1,0 +1,86 @@
+package io.starttls.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * What the agent costs a socket that is not a mail connection: run once without and once with
+ * {@code -javaagent} (benchmarks/run.sh does both, interleaved) and compare.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class NonMailSocketBenchmark {
+    private final byte[] kilobyte = new byte[1024];
+    private final byte[] back = new byte[1024];
+    private EchoServer server;
+    private Socket established;
+    private InputStream in;
+    private OutputStream out;
+
+    @Setup(Level.Trial)
+    public void start() throws IOException {
+        server = new EchoServer();
+        established = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        established.setTcpNoDelay(true);
+        in = established.getInputStream();
+        out = established.getOutputStream();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws IOException {
+        established.close();
+        server.close();
+    }
+
+    /** Connect, get both streams, echo 1 KB, close. */
+    @Benchmark
+    public int roundTrip() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            s.setTcpNoDelay(true);
+            OutputStream o = s.getOutputStream();
+            InputStream i = s.getInputStream();
+            o.write(kilobyte);
+            return readFully(i, back);
+        }
+    }
+
+    /** A hot read/write loop on an established socket: the streams are asked for each time, as some code does. */
+    @Benchmark
+    public int hotLoop() throws IOException {
+        established.getOutputStream().write(kilobyte);
+        return readFully(established.getInputStream(), back);
+    }
+
+    /** A hot loop that keeps its streams. */
+    @Benchmark
+    public int hotLoopKeptStreams() throws IOException {
+        out.write(kilobyte);
+        return readFully(in, back);
+    }
+
+    private static int readFully(InputStream i, byte[] b) throws IOException {
+        int got = 0;
+        while (got < b.length) {
+            int n = i.read(b, got, b.length - got);
+            if (n < 0) {
+                throw new IOException("echo closed");
+            }
+            got += n;
+        }
+        return got;
+    }
+}
