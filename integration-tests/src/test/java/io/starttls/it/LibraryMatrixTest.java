@@ -125,6 +125,37 @@ class LibraryMatrixTest {
         }
     }
 
+    static Stream<Arguments> libraryAndProtocol() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Library library : Library.values()) {
+            for (LegacyApp protocol : LegacyApp.values()) {
+                cases.add(Arguments.of(library, protocol));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} implicit TLS")
+    @MethodSource("libraryAndProtocol")
+    void implicitTlsIsLeftAlone(Library library, LegacyApp protocol) throws Exception {
+        try (ScriptedMailServer server = new ScriptedMailServer(protocol.server().implicitTls().build(), certificates)) {
+            // Even listed as a STARTTLS port under enforce, an SSLSocket is never guarded.
+            RunResult run = run(library, protocol, "implicit", server.port(), "enforce");
+            RecordedSession session = server.finishedSession(0, 10, TimeUnit.SECONDS);
+
+            assertEquals(0, run.exitCode, run::toString);
+            assertEquals("TLSv1.3", session.tlsProtocol());
+            assertTrue(session.clearCommands().isEmpty(), session::toString);
+            // An SSLSocket made directly is never seen; one layered over a plain socket (as JavaMail
+            // and Commons Net do) is recognised by its first bytes and only watched.
+            if (!run.audit.isEmpty()) {
+                RunResult.AuditLine record = run.onlyRecord();
+                assertEquals("app-managed-tls", record.get("outcome"), record::toString);
+                assertEquals("TLSv1.3", record.get("tls_version"), record::toString);
+            }
+        }
+    }
+
     private static RunResult run(Library library, LegacyApp protocol, String startTls, int port, String mode)
             throws Exception {
         String main = library.mainPackage + (protocol == LegacyApp.SMTP ? "SmtpSender"

@@ -80,6 +80,10 @@ public final class ScriptedMailServer implements AutoCloseable {
             client.setSoTimeout(30_000);
             connection = new ServerConnection(client, session);
             ProtocolHandler handler = handler();
+            if (script.implicitTls
+                    && !connection.startTls(certificates.serverContext(script.certificate), script.tlsProtocols)) {
+                return;
+            }
             if (GreetingStep.send(connection, script, handler)) {
                 handler.serve(connection, script, this, session);
             }

@@ -48,6 +48,7 @@ public final class ServerScript {
     final boolean capaUnsupported;
     final String[] tlsProtocols;
     final Hostile hostile;
+    final boolean implicitTls;
 
     private ServerScript(Builder b) {
         this.protocol = b.protocol;
@@ -58,6 +59,7 @@ public final class ServerScript {
         this.capaUnsupported = b.capaUnsupported;
         this.tlsProtocols = b.tlsProtocols;
         this.hostile = b.hostile;
+        this.implicitTls = b.implicitTls;
     }
 
     public static Builder smtp() {
@@ -85,6 +87,7 @@ public final class ServerScript {
         private boolean capaUnsupported;
         private String[] tlsProtocols = {"TLSv1.3", "TLSv1.2"};
         private Hostile hostile = Hostile.NONE;
+        private boolean implicitTls;
 
         private Builder(Protocol protocol) {
             this.protocol = protocol;
@@ -126,6 +129,13 @@ public final class ServerScript {
             if (behaviour == Hostile.ECHO_SECRETS) {
                 this.startTls = StartTls.HIDE;
             }
+            return this;
+        }
+
+        /** TLS from the first byte (smtps, imaps, pop3s), no STARTTLS. */
+        public Builder implicitTls() {
+            this.implicitTls = true;
+            this.startTls = StartTls.HIDE;
             return this;
         }
 

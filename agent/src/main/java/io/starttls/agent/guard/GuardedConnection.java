@@ -110,6 +110,23 @@ final class GuardedConnection {
         }
     }
 
+    /**
+     * The application's first bytes are a TLS handshake: it runs TLS itself over this plain socket
+     * (JavaMail's and Commons Net's implicit TLS layer an SSLSocket over a plain one). Nothing of it
+     * is clear text; stand aside and only watch for the record.
+     */
+    private void implicitTlsByTheApplication() {
+        synchronized (lock) {
+            if (state != State.NEW) {
+                return;
+            }
+            watch = new AppTlsWatch(protocol, false);
+            watch.tlsFromTheStart();
+            pendingRecord = record(Outcome.APP_MANAGED_TLS, null, "the application runs TLS from the first byte");
+            state = State.CLEAR;
+        }
+    }
+
     InputStream input(InputStream raw) {
         synchronized (lock) {
             if (transport == socket) {
@@ -186,6 +203,9 @@ final class GuardedConnection {
     }
 
     void write(byte[] b, int off, int len) throws IOException {
+        if (state == State.NEW && AppTlsWatch.looksLikeTlsRecord(b, off, len)) {
+            implicitTlsByTheApplication();
+        }
         State s = negotiated();
         switch (s) {
             case TLS:

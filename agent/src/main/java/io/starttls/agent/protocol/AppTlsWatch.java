@@ -32,6 +32,16 @@ public final class AppTlsWatch {
         this.observer = new CommandObserver(protocol);
     }
 
+    /** The application speaks TLS from its first byte (implicit TLS over a plain socket). */
+    public void tlsFromTheStart() {
+        phase = Phase.TLS;
+    }
+
+    /** A TLS handshake record header: what an application doing TLS itself sends first. */
+    public static boolean looksLikeTlsRecord(byte[] b, int off, int len) {
+        return len >= 3 && b[off] == 22 && b[off + 1] == 3 && b[off + 2] >= 0 && b[off + 2] <= 4;
+    }
+
     /**
      * The application's bytes. Returns those that may be sent now (complete, harmless lines under
      * enforce; everything otherwise), or null when a line would carry credentials or mail in clear.

@@ -4,7 +4,7 @@ import io.starttls.demo.support.DemoArgs;
 import java.util.Properties;
 import jakarta.mail.Session;
 
-/** The Jakarta Mail session as these apps configure it; --starttls says which STARTTLS switches are set. */
+/** The Jakarta Mail session as these apps configure it; --starttls (off, enable, required, implicit) says which TLS switches are set. */
 final class Sessions {
     private Sessions() {
     }
@@ -19,7 +19,11 @@ final class Sessions {
             p.setProperty("mail.smtp.auth", "true");
         }
         String startTls = args.startTls();
-        if (!startTls.equals("off")) {
+        if (startTls.equals("implicit")) {
+            // smtps / imaps / pop3s: TLS from the first byte.
+            p.setProperty(prefix + ".ssl.enable", "true");
+            p.setProperty(prefix + ".ssl.protocols", "TLSv1.2 TLSv1.3");
+        } else if (!startTls.equals("off")) {
             p.setProperty(prefix + ".starttls.enable", "true");
             // JavaMail 1.4 offers only TLSv1 for STARTTLS unless told otherwise; modern JDKs refuse it.
             p.setProperty(prefix + ".ssl.protocols", "TLSv1.2 TLSv1.3");

@@ -16,8 +16,9 @@ public final class ImapReader {
 
     public static void main(String[] a) {
         DemoArgs args = new DemoArgs(a);
-        boolean tlsAware = !args.startTls().equals("off");
-        IMAPClient client = tlsAware ? new IMAPSClient(false) : new IMAPClient();
+        boolean implicit = args.startTls().equals("implicit");
+        boolean tlsAware = !args.startTls().equals("off") && !implicit;
+        IMAPClient client = implicit ? new IMAPSClient(true) : tlsAware ? new IMAPSClient(false) : new IMAPClient();
         try {
             client.setConnectTimeout(10_000);
             client.setDefaultTimeout(60_000);

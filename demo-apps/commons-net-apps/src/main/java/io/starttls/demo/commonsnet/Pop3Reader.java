@@ -19,8 +19,9 @@ public final class Pop3Reader {
 
     public static void main(String[] a) {
         DemoArgs args = new DemoArgs(a);
-        boolean tlsAware = !args.startTls().equals("off");
-        POP3Client client = tlsAware ? new POP3SClient(false) : new POP3Client();
+        boolean implicit = args.startTls().equals("implicit");
+        boolean tlsAware = !args.startTls().equals("off") && !implicit;
+        POP3Client client = implicit ? new POP3SClient(true) : tlsAware ? new POP3SClient(false) : new POP3Client();
         try {
             client.setConnectTimeout(10_000);
             client.setDefaultTimeout(60_000);

@@ -19,8 +19,9 @@ public final class SmtpSender {
 
     public static void main(String[] a) {
         DemoArgs args = new DemoArgs(a);
-        boolean tlsAware = !args.startTls().equals("off");
-        SMTPClient client = tlsAware ? new SMTPSClient(false) : new AuthenticatingSMTPClient();
+        boolean implicit = args.startTls().equals("implicit");
+        boolean tlsAware = !args.startTls().equals("off") && !implicit;
+        SMTPClient client = implicit ? new SMTPSClient(true) : tlsAware ? new SMTPSClient(false) : new AuthenticatingSMTPClient();
         try {
             client.setConnectTimeout(10_000);
             client.setDefaultTimeout(60_000);
@@ -35,7 +36,7 @@ public final class SmtpSender {
                 } else {
                     client.sendCommand("EHLO", "legacy-app.example.test");
                 }
-            } else if (args.get("user", null) != null) {
+            } else if (args.get("user", null) != null && client instanceof AuthenticatingSMTPClient) {
                 AuthenticatingSMTPClient auth = (AuthenticatingSMTPClient) client;
                 if (!auth.auth(AuthenticatingSMTPClient.AUTH_METHOD.PLAIN, args.get("user", null),
                         args.get("password", ""))) {

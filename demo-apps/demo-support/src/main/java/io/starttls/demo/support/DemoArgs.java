@@ -22,7 +22,7 @@ public final class DemoArgs {
         return Integer.parseInt(get("port", String.valueOf(fallback)));
     }
 
-    /** The STARTTLS configuration: off (legacy), enable, or required. */
+    /** The TLS configuration: off (legacy), enable or required (STARTTLS), implicit (smtps/imaps/pop3s). */
     public String startTls() {
         return get("starttls", "off");
     }
