@@ -25,7 +25,7 @@ java=${JAVA:-java}
 
 echo "== servers"
 bash integration-tests/real-servers/real-servers.sh start
-eval "$(bash integration-tests/real-servers/real-servers.sh env | sed -E 's/^([a-z]+)\.([a-z]+)=/\1_\2=/')"
+eval "$(bash integration-tests/real-servers/real-servers.sh env | sed -E 's/^([a-z0-9]+)\.([a-z]+)=/\1_\2=/')"
 smtp=$smtp_port
 truststore=$truststore
 if ! command -v stunnel4 >/dev/null && ! command -v stunnel >/dev/null; then
