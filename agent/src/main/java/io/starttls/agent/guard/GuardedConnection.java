@@ -220,7 +220,9 @@ final class GuardedConnection {
                     break;
                 }
                 byte[] allowed = watch.outbound(b, off, len);
-                if (allowed == null) {
+                if (allowed == AppTlsWatch.SEND_AS_IS) {
+                    rawOut.write(b, off, len);
+                } else if (allowed == null) {
                     synchronized (lock) {
                         block(Reasons.CLEARTEXT_REFUSED, "the application sent " + watch.refusedCommand()
                                 + " before its own TLS was up", false);
@@ -243,14 +245,15 @@ final class GuardedConnection {
      * server refuses it. Say once what happened and how to fix it; stop looking after a few commands.
      */
     private void noticeOwnStartTls(byte[] b, int off, int len) {
-        tlsCommandWatch.feed(b, off, len);
-        tlsBytesWatched += len;
+        int n = Math.min(len, 1024 - tlsBytesWatched);
+        tlsCommandWatch.feed(b, off, n);
+        tlsBytesWatched += n;
         if (tlsCommandWatch.sawStartTls()) {
             runtime.warn("the application sent STARTTLS itself to " + host + ":" + port + " (app=" + appClass
                     + ") inside the agent's TLS, where the server will refuse it: if it manages TLS itself, start "
                     + "the agent with app-managed=" + host + "@" + port + " or app-managed=" + appClass);
             tlsCommandWatch = null;
-        } else if (tlsBytesWatched > 1024) {
+        } else if (tlsBytesWatched >= 1024) {
             tlsCommandWatch = null;
         }
     }

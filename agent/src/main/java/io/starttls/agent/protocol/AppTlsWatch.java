@@ -16,6 +16,8 @@ public final class AppTlsWatch {
     private enum Phase { CLEAR, STARTTLS_SENT, TLS }
 
     private static final int MAX_LINE = 64 * 1024;
+    /** Returned by {@link #outbound} when the bytes may go out as they are (compare by identity). */
+    public static final byte[] SEND_AS_IS = new byte[0];
 
     private final MailProtocol protocol;
     private final boolean enforce;
@@ -44,15 +46,16 @@ public final class AppTlsWatch {
 
     /**
      * The application's bytes. Returns those that may be sent now (complete, harmless lines under
-     * enforce; everything otherwise), or null when a line would carry credentials or mail in clear.
+     * enforce), {@link #SEND_AS_IS} when all of them may go as they are, or null when a line would
+     * carry credentials or mail in clear.
      */
     public byte[] outbound(byte[] b, int off, int len) {
         if (phase == Phase.TLS) {
-            return copy(b, off, len);
+            return SEND_AS_IS;
         }
         if (!enforce) {
             observeClear(b, off, len);
-            return copy(b, off, len);
+            return SEND_AS_IS;
         }
         ByteArrayOutputStream allowed = new ByteArrayOutputStream(len);
         for (int i = off; i < off + len; i++) {
@@ -132,12 +135,6 @@ public final class AppTlsWatch {
         String[] words = line.trim().split(" +", 3);
         int n = protocol == MailProtocol.IMAP ? 1 : 0;
         return words.length > n ? words[n].toUpperCase(Locale.ROOT) : "";
-    }
-
-    private static byte[] copy(byte[] b, int off, int len) {
-        byte[] out = new byte[len];
-        System.arraycopy(b, off, out, 0, len);
-        return out;
     }
 
     public boolean tlsStarted() {

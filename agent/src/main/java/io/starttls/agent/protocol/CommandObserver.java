@@ -20,8 +20,12 @@ public final class CommandObserver {
     private static final Pattern BDAT = Pattern.compile("^BDAT +(\\d{1,12})", Pattern.CASE_INSENSITIVE);
 
     private final MailProtocol protocol;
-    private final StringBuilder head = new StringBuilder();
-    private final StringBuilder tail = new StringBuilder();
+    private static final int TAIL = 16;
+    // Byte arrays, not StringBuilders: this runs for every byte of a clear-text session.
+    private final byte[] head = new byte[HEAD];
+    private final byte[] tail = new byte[TAIL];
+    private int headLength;
+    private long tailCount;
     private boolean inSmtpData;
     private long skipBytes;
     private boolean credentials;
@@ -34,33 +38,36 @@ public final class CommandObserver {
     }
 
     public void feed(byte[] b, int off, int len) {
-        for (int i = off; i < off + len && !startTls; i++) {
+        int end = off + len;
+        for (int i = off; i < end && !startTls; i++) {
             if (skipBytes > 0) {
-                long n = Math.min(skipBytes, off + len - i);
+                long n = Math.min(skipBytes, end - i);
                 skipBytes -= n;
                 i += (int) n - 1;
                 continue;
             }
-            char c = (char) (b[i] & 0xff);
+            byte c = b[i];
             if (c == '\n') {
                 endOfLine();
             } else if (c != '\r') {
-                if (head.length() < HEAD) {
-                    head.append(c);
+                if (headLength < HEAD) {
+                    head[headLength++] = c;
                 }
-                tail.append(c);
-                if (tail.length() > 16) {
-                    tail.delete(0, tail.length() - 16);
-                }
+                tail[(int) (tailCount++ % TAIL)] = c;
             }
         }
     }
 
     private void endOfLine() {
-        String line = head.toString();
-        String end = tail.toString();
-        head.setLength(0);
-        tail.setLength(0);
+        String line = new String(head, 0, headLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int n = (int) Math.min(tailCount, TAIL);
+        byte[] last = new byte[n];
+        for (int k = 0; k < n; k++) {
+            last[k] = tail[(int) ((tailCount - n + k) % TAIL)];
+        }
+        String end = new String(last, java.nio.charset.StandardCharsets.ISO_8859_1);
+        headLength = 0;
+        tailCount = 0;
         switch (protocol) {
             case SMTP:
                 smtpLine(line);
