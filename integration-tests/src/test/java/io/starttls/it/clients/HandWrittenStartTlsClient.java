@@ -16,49 +16,33 @@ public final class HandWrittenStartTlsClient {
         try (Socket plain = new Socket("localhost", port)) {
             BufferedReader in = reader(plain);
             OutputStream out = plain.getOutputStream();
-            expect(in, "220");
-            send(out, "EHLO handwritten.example.test");
-            expect(in, "250");
-            send(out, "STARTTLS");
-            expect(in, "220");
+            SmtpLines.expect(in, "220");
+            SmtpLines.send(out, "EHLO handwritten.example.test");
+            SmtpLines.expect(in, "250");
+            SmtpLines.send(out, "STARTTLS");
+            SmtpLines.expect(in, "220");
             SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
                     .createSocket(plain, "localhost", port, true);
             tls.startHandshake();
             System.out.println("TLS " + tls.getSession().getProtocol());
             in = reader(tls);
             out = tls.getOutputStream();
-            send(out, "EHLO handwritten.example.test");
-            expect(in, "250");
-            send(out, "MAIL FROM:<hand@example.test>");
-            expect(in, "250");
-            send(out, "RCPT TO:<alice@example.test>");
-            expect(in, "250");
-            send(out, "DATA");
-            expect(in, "354");
-            send(out, "Subject: by hand\r\n\r\nsent by hand\r\n.");
-            expect(in, "250");
-            send(out, "QUIT");
+            SmtpLines.send(out, "EHLO handwritten.example.test");
+            SmtpLines.expect(in, "250");
+            SmtpLines.send(out, "MAIL FROM:<hand@example.test>");
+            SmtpLines.expect(in, "250");
+            SmtpLines.send(out, "RCPT TO:<alice@example.test>");
+            SmtpLines.expect(in, "250");
+            SmtpLines.send(out, "DATA");
+            SmtpLines.expect(in, "354");
+            SmtpLines.send(out, "Subject: by hand\r\n\r\nsent by hand\r\n.");
+            SmtpLines.expect(in, "250");
+            SmtpLines.send(out, "QUIT");
             System.out.println("SENT");
         }
     }
 
     private static BufferedReader reader(Socket s) throws IOException {
         return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-    }
-
-    private static void send(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    private static void expect(BufferedReader in, String code) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            System.out.println("S: " + line);
-            if (line == null || !line.startsWith(code)) {
-                throw new IOException("expected " + code + ", got " + line);
-            }
-        } while (line.charAt(3) == '-');
     }
 }

@@ -66,40 +66,24 @@ public final class SmtpIdiomsClient {
             OutputStream out = s.getOutputStream();
             boolean writeFirst = idiom.equals("write-first");
             if (writeFirst) {
-                send(out, "EHLO idioms.example.test");
+                SmtpLines.send(out, "EHLO idioms.example.test");
             }
-            expect(in, "220");
+            SmtpLines.expect(in, "220");
             if (!writeFirst) {
-                send(out, "EHLO idioms.example.test");
+                SmtpLines.send(out, "EHLO idioms.example.test");
             }
-            expect(in, "250");
-            send(out, "MAIL FROM:<idioms@example.test>");
-            expect(in, "250");
-            send(out, "RCPT TO:<alice@example.test>");
-            expect(in, "250");
-            send(out, "DATA");
-            expect(in, "354");
-            send(out, "Subject: " + idiom + "\r\n\r\nsent by " + idiom + "\r\n.");
-            expect(in, "250");
-            send(out, "QUIT");
-            expect(in, "221");
+            SmtpLines.expect(in, "250");
+            SmtpLines.send(out, "MAIL FROM:<idioms@example.test>");
+            SmtpLines.expect(in, "250");
+            SmtpLines.send(out, "RCPT TO:<alice@example.test>");
+            SmtpLines.expect(in, "250");
+            SmtpLines.send(out, "DATA");
+            SmtpLines.expect(in, "354");
+            SmtpLines.send(out, "Subject: " + idiom + "\r\n\r\nsent by " + idiom + "\r\n.");
+            SmtpLines.expect(in, "250");
+            SmtpLines.send(out, "QUIT");
+            SmtpLines.expect(in, "221");
             System.out.println("SENT " + idiom);
         }
-    }
-
-    private static void send(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    private static void expect(BufferedReader in, String code) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            System.out.println("S: " + line);
-            if (line == null || !line.startsWith(code)) {
-                throw new IOException("expected " + code + ", got " + line);
-            }
-        } while (line.charAt(3) == '-');
     }
 }

@@ -1,6 +1,6 @@
 package io.starttls.demo.javamail;
 
-/** A mailbox reader on JavaMail's IMAP Store. */
+/** A mailbox reader on JavaMail's (or Jakarta Mail's) IMAP Store. */
 public final class ImapReader {
     private ImapReader() {
     }

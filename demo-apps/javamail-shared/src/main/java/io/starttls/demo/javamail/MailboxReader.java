@@ -6,7 +6,7 @@ import javax.mail.Folder;
 import javax.mail.Message;
 import javax.mail.Store;
 
-/** Logs in to a mailbox with a JavaMail Store (imap or pop3), lists it and reads the first message. */
+/** Logs in to a mailbox with a JavaMail (or Jakarta Mail) Store (imap or pop3), lists it and reads the first message. */
 final class MailboxReader {
     private MailboxReader() {
     }

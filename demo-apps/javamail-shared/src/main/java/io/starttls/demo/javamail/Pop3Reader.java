@@ -1,6 +1,6 @@
 package io.starttls.demo.javamail;
 
-/** A mailbox reader on JavaMail's POP3 Store. */
+/** A mailbox reader on JavaMail's (or Jakarta Mail's) POP3 Store. */
 public final class Pop3Reader {
     private Pop3Reader() {
     }

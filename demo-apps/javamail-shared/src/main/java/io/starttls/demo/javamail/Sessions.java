@@ -4,7 +4,7 @@ import io.starttls.demo.support.DemoArgs;
 import java.util.Properties;
 import javax.mail.Session;
 
-/** The JavaMail session as these apps configure it; --starttls (off, enable, required, implicit) says which TLS switches are set. */
+/** The JavaMail (or Jakarta Mail) session as these apps configure it; --starttls (off, enable, required, implicit) says which TLS switches are set. */
 final class Sessions {
     private Sessions() {
     }

@@ -8,7 +8,7 @@ import javax.mail.Transport;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-/** Sends one report with JavaMail's SMTP Transport, authenticated. */
+/** Sends one report with JavaMail's (or Jakarta Mail's) SMTP Transport, authenticated. */
 public final class SmtpSender {
     private SmtpSender() {
     }
