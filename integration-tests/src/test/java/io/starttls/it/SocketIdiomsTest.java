@@ -26,7 +26,8 @@ class SocketIdiomsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"new-socket", "unconnected-then-connect", "socket-factory", "subclass", "write-first"})
+    @ValueSource(strings = {"new-socket", "unconnected-then-connect", "socket-factory", "subclass", "write-first",
+        "polls-available"})
     void theSocketIsUpgradedHoweverItWasMade(String idiom) throws Exception {
         try (ScriptedMailServer server = new ScriptedMailServer(ServerScript.smtp().build(), certificates)) {
             RunResult run = AgentRun.testClient(SmtpIdiomsClient.class, idiom, String.valueOf(server.port()))

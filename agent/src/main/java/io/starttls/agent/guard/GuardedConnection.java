@@ -186,7 +186,9 @@ final class GuardedConnection {
     }
 
     int available() throws IOException {
-        State s = state;
+        // Old code polls available() for the greeting before it reads: the negotiation must run
+        // here too, or such an application would wait for ever for bytes the agent holds back.
+        State s = negotiated();
         synchronized (lock) {
             if (replayPos < replay.length) {
                 return replay.length - replayPos;

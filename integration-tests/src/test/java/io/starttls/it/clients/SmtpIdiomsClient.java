@@ -65,6 +65,20 @@ public final class SmtpIdiomsClient {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
             boolean writeFirst = idiom.equals("write-first");
+            if (idiom.equals("polls-available")) {
+                // Old code that waits for the greeting by polling available() before it reads.
+                long end = System.currentTimeMillis() + 10_000;
+                while (s.getInputStream().available() == 0) {
+                    if (System.currentTimeMillis() > end) {
+                        throw new IOException("no greeting became available");
+                    }
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                }
+            }
             if (writeFirst) {
                 SmtpLines.send(out, "EHLO idioms.example.test");
             }
