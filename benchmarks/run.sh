@@ -11,11 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${1:-}
 rounds=5; sessions=40; warmup=20; bulk_mb=20; bulk_sessions=3; startup_runs=20; jmh="-f 1 -wi 3 -i 5 -w 1s -r 1s"
+concurrent=500; short=100000
 if [ "$quick" = quick ]; then
   rounds=1; sessions=5; warmup=2; bulk_mb=2; bulk_sessions=1; startup_runs=3; jmh="-f 1 -wi 1 -i 1 -w 200ms -r 200ms"
+  concurrent=50; short=2000
 fi
 work=$(mktemp -d /tmp/starttls-bench.XXXXXX)
-trap 'bash integration-tests/real-servers/real-servers.sh stop >/dev/null 2>&1 || true; [ -f "$work/stunnel.pid" ] && kill "$(cat "$work/stunnel.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "${bench_server:-}" ] && kill "$bench_server" 2>/dev/null; bash integration-tests/real-servers/real-servers.sh stop >/dev/null 2>&1 || true; [ -f "$work/stunnel.pid" ] && kill "$(cat "$work/stunnel.pid")" 2>/dev/null; rm -rf "$work"' EXIT
 
 echo "== build"
 ./mvnw -q -B -DskipTests package
@@ -91,6 +93,18 @@ for r in $(seq 2); do
     -rf csv -rff "$work/jmh-agent-$r.csv" >/dev/null
 done
 
+echo "== memory and scale (embedded test server: Postfix limits its own concurrency)"
+"$java" -cp "$bench" io.starttls.bench.BenchServer 10600 10601 > "$work/bench-server.out" 2>&1 &
+bench_server=$!
+for _ in $(seq 100); do grep -q ready "$work/bench-server.out" 2>/dev/null && break; sleep 0.1; done
+"$java" -cp "$bench" io.starttls.bench.ScaleBench concurrent native 10600 "$concurrent" > "$work/scale.txt"
+"$java" -javaagent:"$agent"=smtp-ports=10600:10601,log=off -cp "$bench" io.starttls.bench.ScaleBench \
+  concurrent legacy 10600 "$concurrent" >> "$work/scale.txt"
+"$java" -cp "$bench" io.starttls.bench.ScaleBench short 10601 "$short" | sed 's/^short/short-without-agent/' >> "$work/scale.txt"
+"$java" -javaagent:"$agent"=smtp-ports=10600:10601,log=off -cp "$bench" io.starttls.bench.ScaleBench \
+  short 10601 "$short" | sed 's/^short/short-with-agent/' >> "$work/scale.txt"
+kill "$bench_server"; bench_server=
+
 echo "== start-up"
 bash benchmarks/startup.sh "$startup_runs" > "$work/startup.txt"
 
@@ -121,6 +135,9 @@ for b in roundTrip hotLoop hotLoopKeptStreams; do
   a=$(cat "$work"/jmh-agent-*.csv | grep "\.$b\"" | awk -F, '{print $5}' | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')
   printf "  %-22s %10s %10s %8s\n" "$b" "$p" "$a" "$(awk -v a="$a" -v p="$p" 'BEGIN{printf "%.3f", a/p}')"
 done
+echo
+echo "Memory and scale (native: JSSE STARTTLS done by the client itself; legacy: a plain client under the agent):"
+sed 's/^/  /' "$work/scale.txt"
 echo
 echo "Start-up (hello world):"
 sed 's/^/  /' "$work/startup.txt"

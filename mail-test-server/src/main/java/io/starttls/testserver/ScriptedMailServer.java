@@ -22,9 +22,14 @@ public final class ScriptedMailServer implements AutoCloseable {
     private final Thread acceptor;
 
     public ScriptedMailServer(ServerScript script, TestCertificates certificates) throws IOException {
+        this(script, certificates, 0);
+    }
+
+    /** On a fixed port (0: any free one). */
+    public ScriptedMailServer(ServerScript script, TestCertificates certificates, int port) throws IOException {
         this.script = script;
         this.certificates = certificates;
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket(port, 1000, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "test-" + script.protocol() + "-server");
         this.acceptor.setDaemon(true);
         this.acceptor.start();
