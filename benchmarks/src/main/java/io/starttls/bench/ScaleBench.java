@@ -57,17 +57,17 @@ public final class ScaleBench {
         Socket s = plain;
         BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
         OutputStream out = s.getOutputStream();
-        expect(in, "220");
+        SmtpReplies.expect(in, "220");
         if (mode.equals("native")) {
-            command(out, in, "EHLO scale.example.test", "250");
-            command(out, in, "STARTTLS", "220");
+            SmtpReplies.command(out, in, "EHLO scale.example.test", "250");
+            SmtpReplies.command(out, in, "STARTTLS", "220");
             SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "localhost", port, true);
             tls.startHandshake();
             s = tls;
             in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             out = s.getOutputStream();
         }
-        command(out, in, "EHLO scale.example.test", "250");
+        SmtpReplies.command(out, in, "EHLO scale.example.test", "250");
         return s;
     }
 
@@ -78,8 +78,8 @@ public final class ScaleBench {
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
                         StandardCharsets.US_ASCII));
                 OutputStream out = s.getOutputStream();
-                expect(in, "220");
-                command(out, in, "QUIT", "221");
+                SmtpReplies.expect(in, "220");
+                SmtpReplies.command(out, in, "QUIT", "221");
             }
             if (i + 1 == n / 10) {
                 early = retainedHeap();
@@ -120,21 +120,5 @@ public final class ScaleBench {
             Thread.sleep(50);
         }
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    private static void command(OutputStream out, BufferedReader in, String line, String code) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        expect(in, code);
-    }
-
-    private static void expect(BufferedReader in, String code) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null || !line.startsWith(code)) {
-                throw new IOException("expected " + code + ", got " + line);
-            }
-        } while (line.length() > 3 && line.charAt(3) == '-');
     }
 }

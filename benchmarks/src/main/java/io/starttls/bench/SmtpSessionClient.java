@@ -108,19 +108,11 @@ public final class SmtpSessionClient {
     }
 
     private void command(OutputStream out, BufferedReader in, String line, String code) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
         commands++;
-        expect(in, code);
+        SmtpReplies.command(out, in, line, code);
     }
 
     private static void expect(BufferedReader in, String code) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null || !line.startsWith(code)) {
-                throw new IOException("expected " + code + ", got " + line);
-            }
-        } while (line.length() > 3 && line.charAt(3) == '-');
+        SmtpReplies.expect(in, code);
     }
 }

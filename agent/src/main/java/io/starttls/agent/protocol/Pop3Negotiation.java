@@ -13,12 +13,9 @@ public final class Pop3Negotiation implements Negotiation {
 
     @Override
     public NegotiationOutcome negotiate(LineChannel channel) throws IOException {
-        byte[] greeting;
-        try {
-            greeting = channel.readLine();
-        } catch (EOFException e) {
-            return NegotiationOutcome.serverClosing(Reasons.CONNECTION_CLOSED,
-                    "the server closed the connection before its greeting", new byte[0]);
+        byte[] greeting = GreetingLine.readOrNull(channel);
+        if (greeting == null) {
+            return GreetingLine.closedBeforeGreeting();
         }
         String line = text(greeting);
         if (line.startsWith("-ERR")) {
