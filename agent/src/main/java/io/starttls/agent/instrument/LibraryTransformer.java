@@ -87,51 +87,33 @@ public final class LibraryTransformer implements ClassFileTransformer {
     }
 
     /** Before each ARETURN of getSocket: {@code Socket.wrap(result, {"javamail", props, prefix});} */
-    private static final class JavaMailSignal extends MethodVisitor {
+    private static final class JavaMailSignal extends BeforeReturn {
         JavaMailSignal(MethodVisitor next) {
-            super(Opcodes.ASM9, next);
+            super(next, Opcodes.ARETURN, 6);
         }
 
         @Override
-        public void visitInsn(int opcode) {
-            if (opcode == Opcodes.ARETURN) {
-                super.visitInsn(Opcodes.DUP);
-                signal(mv, "javamail", () -> mv.visitVarInsn(Opcodes.ALOAD, 2), () -> mv.visitVarInsn(Opcodes.ALOAD, 3));
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, SocketTransformer.SOCKET, SocketTransformer.WRAP_METHOD,
-                        SocketTransformer.WRAP_DESC, false);
-                super.visitInsn(Opcodes.POP);
-            }
-            super.visitInsn(opcode);
-        }
-
-        @Override
-        public void visitMaxs(int maxStack, int maxLocals) {
-            super.visitMaxs(maxStack + 6, maxLocals);
+        void insert() {
+            mv.visitInsn(Opcodes.DUP);
+            signal(mv, "javamail", () -> mv.visitVarInsn(Opcodes.ALOAD, 2), () -> mv.visitVarInsn(Opcodes.ALOAD, 3));
+            callHook();
+            mv.visitInsn(Opcodes.POP);
         }
     }
 
     /** Before each RETURN of _connectAction_: {@code Socket.wrap(this._socket_, {"commons-net", this, null});} */
-    private static final class CommonsNetSignal extends MethodVisitor {
+    private static final class CommonsNetSignal extends BeforeReturn {
         CommonsNetSignal(MethodVisitor next) {
-            super(Opcodes.ASM9, next);
+            super(next, Opcodes.RETURN, 6);
         }
 
         @Override
-        public void visitInsn(int opcode) {
-            if (opcode == Opcodes.RETURN) {
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitFieldInsn(Opcodes.GETFIELD, COMMONS_NET_CLIENT, "_socket_", "Ljava/net/Socket;");
-                signal(mv, "commons-net", () -> mv.visitVarInsn(Opcodes.ALOAD, 0), () -> mv.visitInsn(Opcodes.ACONST_NULL));
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, SocketTransformer.SOCKET, SocketTransformer.WRAP_METHOD,
-                        SocketTransformer.WRAP_DESC, false);
-                super.visitInsn(Opcodes.POP);
-            }
-            super.visitInsn(opcode);
-        }
-
-        @Override
-        public void visitMaxs(int maxStack, int maxLocals) {
-            super.visitMaxs(maxStack + 6, maxLocals);
+        void insert() {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitFieldInsn(Opcodes.GETFIELD, COMMONS_NET_CLIENT, "_socket_", "Ljava/net/Socket;");
+            signal(mv, "commons-net", () -> mv.visitVarInsn(Opcodes.ALOAD, 0), () -> mv.visitInsn(Opcodes.ACONST_NULL));
+            callHook();
+            mv.visitInsn(Opcodes.POP);
         }
     }
 }

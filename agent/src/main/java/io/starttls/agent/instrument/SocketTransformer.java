@@ -127,28 +127,20 @@ public final class SocketTransformer implements ClassFileTransformer {
     }
 
     /** Before each ARETURN: {@code return (T) wrap(this, result);} */
-    private static final class WrapReturn extends MethodVisitor {
+    private static final class WrapReturn extends BeforeReturn {
         private final String type;
 
         WrapReturn(MethodVisitor next, String type) {
-            super(Opcodes.ASM9, next);
+            super(next, Opcodes.ARETURN, 2);
             this.type = type;
         }
 
         @Override
-        public void visitInsn(int opcode) {
-            if (opcode == Opcodes.ARETURN) {
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitInsn(Opcodes.SWAP);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, SOCKET, WRAP_METHOD, WRAP_DESC, false);
-                super.visitTypeInsn(Opcodes.CHECKCAST, type);
-            }
-            super.visitInsn(opcode);
-        }
-
-        @Override
-        public void visitMaxs(int maxStack, int maxLocals) {
-            super.visitMaxs(maxStack + 2, maxLocals);
+        void insert() {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitInsn(Opcodes.SWAP);
+            callHook();
+            mv.visitTypeInsn(Opcodes.CHECKCAST, type);
         }
     }
 
@@ -164,7 +156,7 @@ public final class SocketTransformer implements ClassFileTransformer {
             super.visitVarInsn(Opcodes.ALOAD, 0);
             super.visitInsn(Opcodes.ACONST_NULL);
             super.visitMethodInsn(Opcodes.INVOKESTATIC, SOCKET, WRAP_METHOD, WRAP_DESC, false);
-            super.visitInsn(Opcodes.POP);
+            super.visitInsn(Opcodes.POP); // the close path has no value to return: the hook only hears of it
         }
 
         @Override
