@@ -58,10 +58,10 @@ class AgentArgumentsTest {
 
     @Test
     void theTrustStorePasswordIsCheckedAtStartUp() throws Exception {
-        java.io.File store = new io.starttls.testserver.TestCertificates()
-                .writeTrustStore(new java.io.File(io.starttls.it.support.Children.runsDir(), "args-truststore.p12"));
-        RunResult run = AgentRun.testClient(HelloWorld.class)
-                .agent("truststore=" + store.getAbsolutePath() + ",truststore-password=wrong").noAuditLog().run();
+        String store = io.starttls.it.support.TestTrust.of(new io.starttls.testserver.TestCertificates(),
+                AgentArgumentsTest.class).agentArguments().replaceFirst(",truststore-password=.*", "");
+        RunResult run = AgentRun.testClient(HelloWorld.class).agent(store + ",truststore-password=wrong")
+                .noAuditLog().run();
 
         assertEquals(2, run.exitCode, run::toString);
         assertEquals(1, run.stderr.strip().split("\n").length, run::toString);

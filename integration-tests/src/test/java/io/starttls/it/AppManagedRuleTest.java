@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starttls.it.clients.HandWrittenStartTlsClient;
 import io.starttls.it.support.AgentRun;
-import io.starttls.it.support.Children;
+import io.starttls.it.support.TestTrust;
 import io.starttls.it.support.RunResult;
 import io.starttls.testserver.RecordedSession;
 import io.starttls.testserver.ScriptedMailServer;
 import io.starttls.testserver.ServerScript;
 import io.starttls.testserver.TestCertificates;
-import java.io.File;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,19 +22,16 @@ import org.junit.jupiter.api.Test;
 /** A hand-written client that does STARTTLS itself: app-managed= rules, and the advice without one. */
 class AppManagedRuleTest {
     private static TestCertificates certificates;
-    private static File trustStore;
+    private static TestTrust trust;
 
     @BeforeAll
     static void certificates() throws Exception {
         certificates = new TestCertificates();
-        trustStore = certificates.writeTrustStore(new File(Children.runsDir(),
-                "handwritten-ca-" + ProcessHandle.current().pid() + ".p12"));
+        trust = TestTrust.of(certificates, AppManagedRuleTest.class);
     }
 
     private static AgentRun client(int port) {
-        return AgentRun.testClient(HandWrittenStartTlsClient.class, String.valueOf(port))
-                .jvmOption("-Djavax.net.ssl.trustStore=" + trustStore.getAbsolutePath())
-                .jvmOption("-Djavax.net.ssl.trustStorePassword=" + new String(TestCertificates.PASSWORD));
+        return trust.applyTo(AgentRun.testClient(HandWrittenStartTlsClient.class, String.valueOf(port)));
     }
 
     @ParameterizedTest

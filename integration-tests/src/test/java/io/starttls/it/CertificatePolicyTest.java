@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.starttls.it.support.Children;
+import io.starttls.it.support.TestTrust;
 import io.starttls.it.support.LegacyApp;
 import io.starttls.it.support.RunResult;
 import io.starttls.testserver.RecordedSession;
 import io.starttls.testserver.ScriptedMailServer;
 import io.starttls.testserver.TestCertificates;
-import java.io.File;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,18 +19,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** verify=host and verify=ca: each broken certificate blocks, with the matching TLS-RPT result type. */
 class CertificatePolicyTest {
     private static TestCertificates certificates;
-    private static File trustStore;
+    private static TestTrust trust;
 
     @BeforeAll
     static void certificates() throws Exception {
         certificates = new TestCertificates();
-        trustStore = certificates.writeTrustStore(new File(Children.runsDir(),
-                "test-ca-" + ProcessHandle.current().pid() + ".p12"));
-    }
-
-    private static String trust() {
-        return "truststore=" + trustStore.getAbsolutePath() + ",truststore-password="
-                + new String(TestCertificates.PASSWORD);
+        trust = TestTrust.of(certificates, CertificatePolicyTest.class);
     }
 
     @ParameterizedTest
@@ -50,7 +43,7 @@ class CertificatePolicyTest {
             throws Exception {
         try (ScriptedMailServer server = new ScriptedMailServer(app.server().certificate(kind).build(), certificates)) {
             RunResult run = app.run(server.port())
-                    .agent("mode=enforce,verify=host," + trust() + "," + app.watch(server.port())).run();
+                    .agent("mode=enforce,verify=host," + trust.agentArguments() + "," + app.watch(server.port())).run();
             RecordedSession session = server.finishedSession(0, 10, TimeUnit.SECONDS);
 
             assertEquals(75, run.exitCode, run::toString);
@@ -68,7 +61,7 @@ class CertificatePolicyTest {
     void aGoodCertificateIsVerifiedAgainstTheHostTheApplicationNamed() throws Exception {
         try (ScriptedMailServer server = new ScriptedMailServer(LegacyApp.SMTP.server().build(), certificates)) {
             RunResult run = LegacyApp.SMTP.run(server.port())
-                    .agent("mode=enforce," + trust() + "," + LegacyApp.SMTP.watch(server.port())).run();
+                    .agent("mode=enforce," + trust.agentArguments() + "," + LegacyApp.SMTP.watch(server.port())).run();
 
             assertEquals(0, run.exitCode, run::toString);
             assertEquals("host", run.onlyRecord().get("verify"));
@@ -83,7 +76,7 @@ class CertificatePolicyTest {
         try (ScriptedMailServer wrongName = new ScriptedMailServer(LegacyApp.SMTP.server()
                 .certificate(TestCertificates.Kind.WRONG_NAME).build(), certificates)) {
             RunResult run = LegacyApp.SMTP.run(wrongName.port())
-                    .agent("mode=enforce,verify=ca," + trust() + "," + LegacyApp.SMTP.watch(wrongName.port())).run();
+                    .agent("mode=enforce,verify=ca," + trust.agentArguments() + "," + LegacyApp.SMTP.watch(wrongName.port())).run();
             assertEquals(0, run.exitCode, run::toString);
             assertTrue(run.stderr.contains("Trusted TLS connection established"), run::toString);
         }

@@ -10,12 +10,12 @@ import io.starttls.it.support.Children;
 import io.starttls.it.support.LegacyApp;
 import io.starttls.it.support.RunResult;
 import io.starttls.it.support.Secrets;
+import io.starttls.it.support.TestTrust;
 import io.starttls.testserver.Mailbox;
 import io.starttls.testserver.RecordedSession;
 import io.starttls.testserver.ScriptedMailServer;
 import io.starttls.testserver.ServerScript;
 import io.starttls.testserver.TestCertificates;
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LibraryMatrixTest {
     private static TestCertificates certificates;
-    private static File trustStore;
+    private static TestTrust trust;
 
     enum Library {
         JAVAMAIL_1_4_7("javamail-1.4.7", "io.starttls.demo.javamail."),
@@ -53,8 +53,7 @@ class LibraryMatrixTest {
     @BeforeAll
     static void certificates() throws Exception {
         certificates = new TestCertificates();
-        trustStore = certificates.writeTrustStore(new File(Children.runsDir(),
-                "library-ca-" + ProcessHandle.current().pid() + ".p12"));
+        trust = TestTrust.of(certificates, LibraryMatrixTest.class);
     }
 
     static Stream<Arguments> matrix() {
@@ -161,14 +160,10 @@ class LibraryMatrixTest {
         String main = library.mainPackage + (protocol == LegacyApp.SMTP ? "SmtpSender"
                 : protocol == LegacyApp.IMAP ? "ImapReader" : "Pop3Reader");
         String user = protocol == LegacyApp.SMTP ? Secrets.SMTP_USER : Mailbox.USER;
-        return AgentRun.testClient(Children.demoJar(library.jar).getAbsolutePath(), main, "--host", "localhost",
-                        "--port", String.valueOf(port), "--user", user, "--password", protocol.password(),
-                        "--starttls", startTls)
-                .jvmOption("-Djavax.net.ssl.trustStore=" + trustStore.getAbsolutePath())
-                .jvmOption("-Djavax.net.ssl.trustStorePassword=" + new String(TestCertificates.PASSWORD))
-                .jvmOption("-Djavax.net.ssl.trustStoreType=PKCS12")
-                .agent("mode=" + mode + ",truststore=" + trustStore.getAbsolutePath() + ",truststore-password="
-                        + new String(TestCertificates.PASSWORD) + "," + protocol.watch(port))
+        return trust.applyTo(AgentRun.testClient(Children.demoJar(library.jar).getAbsolutePath(), main, "--host",
+                        "localhost", "--port", String.valueOf(port), "--user", user, "--password", protocol.password(),
+                        "--starttls", startTls))
+                .agent("mode=" + mode + "," + trust.agentArguments() + "," + protocol.watch(port))
                 .run();
     }
 }

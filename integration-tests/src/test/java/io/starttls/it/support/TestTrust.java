@@ -1,0 +1,31 @@
+package io.starttls.it.support;
+
+import io.starttls.testserver.TestCertificates;
+import java.io.File;
+
+/** The test CA as a PKCS12 trust store, and the two ways the tests hand it out. */
+public final class TestTrust {
+    private final File store;
+
+    private TestTrust(File store) {
+        this.store = store;
+    }
+
+    /** Writes the CA of {@code certificates} under target/agent-runs, named after the test class. */
+    public static TestTrust of(TestCertificates certificates, Class<?> test) throws Exception {
+        return new TestTrust(certificates.writeTrustStore(new File(Children.runsDir(),
+                test.getSimpleName() + "-ca-" + ProcessHandle.current().pid() + ".p12")));
+    }
+
+    /** For the agent: {@code truststore=...,truststore-password=...}. */
+    public String agentArguments() {
+        return "truststore=" + store.getAbsolutePath() + ",truststore-password=" + new String(TestCertificates.PASSWORD);
+    }
+
+    /** For an application that does TLS itself: the JVM's default trust store. */
+    public AgentRun applyTo(AgentRun run) {
+        return run.jvmOption("-Djavax.net.ssl.trustStore=" + store.getAbsolutePath())
+                .jvmOption("-Djavax.net.ssl.trustStorePassword=" + new String(TestCertificates.PASSWORD))
+                .jvmOption("-Djavax.net.ssl.trustStoreType=PKCS12");
+    }
+}
