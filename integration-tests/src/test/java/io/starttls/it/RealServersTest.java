@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starttls.it.clients.SmtpIdiomsClient;
 import io.starttls.it.support.AgentRun;
 import io.starttls.it.support.Children;
 import io.starttls.it.support.RealServers;
@@ -117,6 +118,29 @@ class RealServersTest {
                 assertTrue(run.stdout.contains("Subject:"), "the app read a message back: " + run);
             }
         }
+    }
+
+    @Test
+    void repeatedSessionsResumeTlsWherePostfixIssuesTickets() throws Exception {
+        long postfixBefore = servers.postfixLog().length();
+        RunResult run = AgentRun.testClient(SmtpIdiomsClient.class, "three-in-a-row", String.valueOf(servers.port("smtp")))
+                .agent("mode=enforce,truststore=" + servers.get("truststore") + ",truststore-password=changeit,smtp-ports="
+                        + servers.port("smtp"))
+                .run();
+
+        assertEquals(0, run.exitCode, run::toString);
+        assertEquals(3, run.audit.size(), run::toString);
+        String log = RealServers.since(servers.postfixLog(), postfixBefore);
+        assertEquals(3, count(log, "TLS connection established from localhost[127.0.0.1]"), log);
+        long resumedByPostfix = count(log, "Reusing old session");
+        assertTrue(resumedByPostfix >= 1, "Postfix resumed at least one session: " + log);
+        assertEquals("false", new RunResult.AuditLine(run.audit.get(0)).get("tls_resumed"), run::toString);
+        long resumedInAudit = run.audit.stream().filter(line -> line.contains("\"tls_resumed\":true")).count();
+        assertEquals(resumedByPostfix, resumedInAudit, "the audit says what Postfix did: " + run);
+    }
+
+    private static long count(String text, String needle) {
+        return text.split(java.util.regex.Pattern.quote(needle), -1).length - 1L;
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.starttls.testserver.TestCertificates;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,6 +46,23 @@ class SocketIdiomsTest {
             assertEquals("upgraded", run.onlyRecord().get("outcome"));
             assertEquals(SmtpIdiomsClient.class.getName(), run.onlyRecord().get("app_class").replace('$', '.')
                     .replace(".TracingSocket", ""));
+        }
+    }
+
+    @Test
+    void aBatchOfSessionsToOneServerResumesTls() throws Exception {
+        try (ScriptedMailServer server = new ScriptedMailServer(ServerScript.smtp().build(), certificates)) {
+            RunResult run = AgentRun.testClient(SmtpIdiomsClient.class, "three-in-a-row", String.valueOf(server.port()))
+                    .agent("mode=enforce,verify=none,smtp-ports=" + server.port()).run();
+
+            assertEquals(0, run.exitCode, run::toString);
+            assertEquals(3, run.audit.size(), run::toString);
+            for (int i = 0; i < 3; i++) {
+                assertEquals("TLSv1.3", server.finishedSession(i, 10, TimeUnit.SECONDS).tlsProtocol());
+            }
+            // The first handshake is full; JSSE's server issues a ticket that the agent's next session uses.
+            assertEquals("false", new RunResult.AuditLine(run.audit.get(0)).get("tls_resumed"), run::toString);
+            assertEquals("true", new RunResult.AuditLine(run.audit.get(1)).get("tls_resumed"), run::toString);
         }
     }
 }

@@ -17,11 +17,11 @@ public final class AuditFormat {
             case UPGRADED:
                 s.append(r.tls != null && r.tls.verified() ? ("host".equals(r.verify) ? "Verified" : "Trusted")
                         : "Untrusted").append(" TLS connection established to ").append(where).append(": ")
-                        .append(r.tls == null ? "" : r.tls.protocol() + " with cipher " + r.tls.cipherSuite());
+                        .append(tlsSummary(r));
                 break;
             case APP_MANAGED_TLS:
                 s.append("Application-managed TLS connection to ").append(where)
-                        .append(r.tls == null ? "" : ": " + r.tls.protocol() + " with cipher " + r.tls.cipherSuite());
+                        .append(r.tls == null ? "" : ": ").append(tlsSummary(r));
                 break;
             case PLAINTEXT_FALLBACK:
                 s.append("TLS was not used with ").append(where).append(", the session went on in clear");
@@ -50,6 +50,14 @@ public final class AuditFormat {
         return s.toString();
     }
 
+    private static String tlsSummary(AuditRecord r) {
+        if (r.tls == null) {
+            return "";
+        }
+        return r.tls.protocol() + " with cipher " + r.tls.cipherSuite()
+                + (Boolean.TRUE.equals(r.tls.resumed()) ? ", session resumed" : "");
+    }
+
     public static String jsonLine(AuditRecord r) {
         SimpleDateFormat iso = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
         iso.setTimeZone(TimeZone.getTimeZone("UTC"));
@@ -70,6 +78,9 @@ public final class AuditFormat {
             field(j, "peer_subject", r.tls.peerSubject());
             field(j, "peer_issuer", r.tls.peerIssuer());
             field(j, "peer_not_after", r.tls.peerNotAfter());
+            if (r.tls.resumed() != null) {
+                j.append(",\"tls_resumed\":").append(r.tls.resumed());
+            }
         }
         field(j, "app_class", r.appClass);
         j.append(",\"credentials_in_clear\":").append(r.credentialsInClear);

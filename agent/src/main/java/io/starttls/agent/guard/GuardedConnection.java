@@ -14,6 +14,7 @@ import io.starttls.agent.protocol.Dialects;
 import io.starttls.agent.protocol.NegotiationException;
 import io.starttls.agent.protocol.NegotiationOutcome;
 import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.tls.EstablishedTls;
 import io.starttls.agent.tls.TlsUpgradeException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -375,7 +376,7 @@ final class GuardedConnection {
     }
 
     private void startTls(NegotiationOutcome outcome, int appTimeout, boolean appNoDelay) throws IOException {
-        SSLSocket upgraded;
+        EstablishedTls upgraded;
         upgrading = true;
         try {
             upgraded = runtime.upgrader().upgrade(socket, host, port);
@@ -391,13 +392,13 @@ final class GuardedConnection {
             upgrading = false;
         }
         socket.setSoTimeout(appTimeout);
-        tls = upgraded;
+        tls = upgraded.socket();
         tlsCommandWatch = new CommandObserver(protocol);
-        tlsIn = upgraded.getInputStream();
-        tlsOut = upgraded.getOutputStream();
+        tlsIn = tls.getInputStream();
+        tlsOut = tls.getOutputStream();
         replay = outcome.replay();
         state = State.TLS;
-        runtime.audit(record(Outcome.UPGRADED, null, null).tls(runtime.upgrader().details(upgraded)).build());
+        runtime.audit(record(Outcome.UPGRADED, null, null).tls(upgraded.details()).build());
     }
 
     /**

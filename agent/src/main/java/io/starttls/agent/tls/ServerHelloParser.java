@@ -13,6 +13,7 @@ public final class ServerHelloParser {
     private boolean done;
     private String version;
     private String cipherSuite;
+    private boolean preSharedKey;
 
     /** Feeds bytes the server sent after the positive STARTTLS reply. */
     public void feed(byte[] b, int off, int len) {
@@ -62,6 +63,9 @@ public final class ServerHelloParser {
                 if (type == 43 && length == 2 && p + 6 <= extEnd) { // supported_versions
                     selected = u16(r, p + 4);
                 }
+                if (type == 41) { // pre_shared_key: the server accepted a ticket (TLS 1.3 resumption)
+                    preSharedKey = true;
+                }
                 p += 4 + length;
             }
         }
@@ -97,7 +101,15 @@ public final class ServerHelloParser {
         return cipherSuite;
     }
 
+    /**
+     * Whether the application's TLS 1.3 session was resumed (the ServerHello carries pre_shared_key);
+     * null for older versions, where only the client's own session id would tell.
+     */
+    public Boolean resumed() {
+        return "TLSv1.3".equals(version) ? Boolean.valueOf(preSharedKey) : null;
+    }
+
     public TlsDetails details() {
-        return version == null ? null : new TlsDetails(version, cipherSuite, null, null, null, false);
+        return version == null ? null : new TlsDetails(version, cipherSuite, null, null, null, false, resumed());
     }
 }

@@ -16,18 +16,26 @@ public final class TlsDetails {
     private final String peerIssuer;
     private final String peerNotAfter;
     private final boolean verified;
+    private final Boolean resumed;
 
     TlsDetails(String protocol, String cipherSuite, String peerSubject, String peerIssuer, String peerNotAfter,
-               boolean verified) {
+               boolean verified, Boolean resumed) {
         this.protocol = protocol;
         this.cipherSuite = cipherSuite;
         this.peerSubject = peerSubject;
         this.peerIssuer = peerIssuer;
         this.peerNotAfter = peerNotAfter;
         this.verified = verified;
+        this.resumed = resumed;
     }
 
-    public static TlsDetails of(SSLSession session, boolean verified) {
+    /**
+     * @param handshakeStartedMillis when the handshake began: JSSE keeps a resumed session's
+     *     creation time (TLS 1.2 reuses the cached session, TLS 1.3 copies it into the session made
+     *     from the pre-shared key), so a session older than its handshake was resumed. JSSE has no
+     *     other public sign of resumption.
+     */
+    public static TlsDetails of(SSLSession session, boolean verified, long handshakeStartedMillis) {
         String subject = null;
         String issuer = null;
         String notAfter = null;
@@ -44,7 +52,12 @@ public final class TlsDetails {
         } catch (SSLPeerUnverifiedException e) {
             // An anonymous suite: no certificate to report.
         }
-        return new TlsDetails(session.getProtocol(), session.getCipherSuite(), subject, issuer, notAfter, verified);
+        return new TlsDetails(session.getProtocol(), session.getCipherSuite(), subject, issuer, notAfter, verified,
+                wasResumed(session.getCreationTime(), handshakeStartedMillis));
+    }
+
+    static boolean wasResumed(long sessionCreatedMillis, long handshakeStartedMillis) {
+        return sessionCreatedMillis < handshakeStartedMillis;
     }
 
     public String protocol() {
@@ -65,6 +78,14 @@ public final class TlsDetails {
 
     public String peerNotAfter() {
         return peerNotAfter;
+    }
+
+    /**
+     * True when the handshake resumed an earlier session (no certificate sent, no full key
+     * exchange); null when that cannot be known (an application's own TLS 1.2 session).
+     */
+    public Boolean resumed() {
+        return resumed;
     }
 
     /** True when the certificate was checked (verify=ca or host), as Postfix says "Verified"/"Trusted". */

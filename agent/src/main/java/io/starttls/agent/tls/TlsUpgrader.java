@@ -98,26 +98,22 @@ public final class TlsUpgrader {
      *
      * @param host the name the application connected to: used for SNI and the host check
      */
-    public SSLSocket upgrade(Socket plain, String host, int port) throws TlsUpgradeException {
-        SSLSocket tls = null;
+    public EstablishedTls upgrade(Socket plain, String host, int port) throws TlsUpgradeException {
         try {
-            tls = (SSLSocket) factory.createSocket(plain, host, port, false);
+            SSLSocket tls = (SSLSocket) factory.createSocket(plain, host, port, false);
             tls.setUseClientMode(true);
             SSLParameters params = tls.getSSLParameters();
             params.setProtocols(protocols);
             tls.setSSLParameters(params);
+            long started = System.currentTimeMillis();
             tls.startHandshake();
-            return tls;
+            return new EstablishedTls(tls, TlsDetails.of(tls.getSession(), config.verify() != Verify.NONE, started));
         } catch (IOException e) {
-            throw failure(e, host, port);
+            throw failure(e);
         }
     }
 
-    public TlsDetails details(SSLSocket tls) {
-        return TlsDetails.of(tls.getSession(), config.verify() != Verify.NONE);
-    }
-
-    private static TlsUpgradeException failure(IOException e, String host, int port) {
+    private static TlsUpgradeException failure(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TlsPolicyException) {
                 return new TlsUpgradeException(((TlsPolicyException) t).reason(), t.getMessage(), e);

@@ -3,6 +3,8 @@ package io.starttls.agent.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starttls.agent.tls.ServerHelloParser;
+import io.starttls.agent.tls.ServerHelloParserTest;
 import org.junit.jupiter.api.Test;
 
 class AuditFormatTest {
@@ -28,5 +30,17 @@ class AuditFormatTest {
                 + "mail.example.test[192.0.2.1]:587 (smtp, mode=enforce)"));
         assertTrue(AuditFormat.humanLine(base().outcome(Outcome.PLAINTEXT_FALLBACK, "starttls-not-supported", "x")
                 .clearText(true, false).build()).contains("(in clear: credentials)"));
+    }
+
+    @Test
+    void aResumedSessionIsSaidSoInBothForms() {
+        byte[] hello = ServerHelloParserTest.tls13ServerHello(true);
+        ServerHelloParser parser = new ServerHelloParser();
+        parser.feed(hello, 0, hello.length);
+        AuditRecord record = base().outcome(Outcome.APP_MANAGED_TLS, null, null).tls(parser.details()).build();
+
+        assertTrue(AuditFormat.jsonLine(record).contains("\"tls_resumed\":true"), AuditFormat.jsonLine(record));
+        assertTrue(AuditFormat.humanLine(record).endsWith("TLSv1.3 with cipher TLS_AES_256_GCM_SHA384, session resumed"
+                + " app=com.acme.Batch"), AuditFormat.humanLine(record));
     }
 }

@@ -39,6 +39,15 @@ public final class SmtpIdiomsClient {
     public static void main(String[] args) throws IOException {
         String idiom = args[0];
         int port = Integer.parseInt(args[1]);
+        Integer timeout = args.length > 2 ? Integer.valueOf(args[2]) : null;
+        // A batch job that opens one connection per message, as most legacy senders do.
+        int sessions = idiom.equals("three-in-a-row") ? 3 : 1;
+        for (int i = 0; i < sessions; i++) {
+            session(idiom, port, timeout);
+        }
+    }
+
+    private static void session(String idiom, int port, Integer timeout) throws IOException {
         Socket socket;
         switch (idiom) {
             case "unconnected-then-connect":
@@ -58,8 +67,8 @@ public final class SmtpIdiomsClient {
                 socket = new Socket("localhost", port);
                 break;
         }
-        if (args.length > 2) {
-            socket.setSoTimeout(Integer.parseInt(args[2]));
+        if (timeout != null) {
+            socket.setSoTimeout(timeout);
         }
         try (Socket s = socket) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));

@@ -49,7 +49,7 @@ public final class RunResult {
     public static final class AuditLine {
         private final String json;
 
-        AuditLine(String json) {
+        public AuditLine(String json) {
             this.json = json;
         }
 
