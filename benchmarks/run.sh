@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The benchmark suite: start-up, non-mail sockets (JMH), SMTP sessions against real Postfix
-# (plain, native JSSE STARTTLS, the same with TCP_NODELAY, a legacy client under the agent, the same
-# legacy client through stunnel's client mode), and bulk throughput. Every comparison runs
-# interleaved, in rounds, on this machine; every counted run is checked (mail accepted, TLS on the
-# wire). Prints a table of medians, min, max and ratios.
+# The benchmark suite: start-up, non-mail sockets (JMH), SMTP sessions against real Postfix and
+# IMAP and POP3 sessions against real Dovecot (plain, native JSSE STARTTLS, the same with
+# TCP_NODELAY, a legacy client under the agent, the same legacy client through stunnel's client
+# mode), TLS session resumption (full vs resumed handshakes), and bulk throughput. Every comparison
+# runs interleaved, in rounds, on this machine; every counted run is checked (every reply right,
+# TLS on the wire by the server's log). Prints a table of medians, min, max and ratios.
 #
-#   benchmarks/run.sh            the full run (about 10 minutes)
+#   benchmarks/run.sh            the full run (about 15 minutes)
 #   benchmarks/run.sh quick      a smoke run of a few iterations
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,65 +27,101 @@ bench=$PWD/benchmarks/target/benchmarks.jar
 java=${JAVA:-java}
 
 echo "== servers"
+# A fresh start, so that the servers run with the configuration beside real-servers.sh.
+bash integration-tests/real-servers/real-servers.sh stop >/dev/null 2>&1 || true
 bash integration-tests/real-servers/real-servers.sh start
 eval "$(bash integration-tests/real-servers/real-servers.sh env | sed -E 's/^([a-z0-9]+)\.([a-z]+)=/\1_\2=/')"
-smtp=$smtp_port
-truststore=$truststore
+declare -A port=([smtp]=$smtp_port [imap]=$imap_port [pop3]=$pop3_port)
+declare -A stunnel_port=([smtp]=10026 [imap]=10027 [pop3]=10028)
 if ! command -v stunnel4 >/dev/null && ! command -v stunnel >/dev/null; then
   if [ "$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq stunnel4 >/dev/null 2>&1 || true; fi
 fi
 stunnel_bin=$(command -v stunnel4 || command -v stunnel || true)
-stunnel_port=10026
 if [ -n "$stunnel_bin" ]; then
-  cat > "$work/stunnel.conf" <<CONF
-pid = $work/stunnel.pid
-foreground = no
-[smtp-client]
-client = yes
-accept = 127.0.0.1:$stunnel_port
-connect = 127.0.0.1:$smtp
-protocol = smtp
-CONF
+  # debug = info: stunnel then logs "previous session reused" for every resumed TLS session.
+  printf 'pid = %s\nforeground = no\ndebug = info\noutput = %s\n' "$work/stunnel.pid" "$work/stunnel.log" > "$work/stunnel.conf"
+  for p in smtp imap pop3; do
+    printf '[%s-client]\nclient = yes\naccept = 127.0.0.1:%s\nconnect = 127.0.0.1:%s\nprotocol = %s\n' \
+      "$p" "${stunnel_port[$p]}" "${port[$p]}" "$p" >> "$work/stunnel.conf"
+  done
   "$stunnel_bin" "$work/stunnel.conf"
   sleep 0.5
 fi
+audit=$work/audit.jsonl
+: > "$audit"; : > "$work/stunnel.log"
 
 stats() { # file -> "median min max" of the numbers in it
   sort -g "$1" | awk '{v[NR]=$1} END {if (NR==0) {print "- - -"; exit} m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.2f %.2f %.2f", m, v[1], v[NR]}'
 }
-tls_lines() { grep -c "TLS connection established from" "$logs/postfix.log" || true; }
+lines() { wc -l < "$1"; }
+since() { tail -n +"$(($2 + 1))" "$1"; } # file, line count before -> the lines added since
+count() { grep -c -- "$1" || true; }      # pattern; stdin -> matching lines
+server_log() { if [ "$1" = smtp ]; then echo "$logs_dir/postfix.log"; else echo "$logs_dir/dovecot.log"; fi; }
+logs_dir=$logs
+tls_pattern() { # what the server logs once per TLS session
+  case "$1" in
+    smtp) echo "TLS connection established from" ;;
+    *) echo "$1-login: Info: Login: .*, TLS, " ;;
+  esac
+}
 
-# One batch of one mode: appends per-session times to $work/<mode>.times; checks the batch.
+# One batch of one protocol and mode: appends per-session times to $work/<protocol>.<mode>.<size>.times,
+# checks the batch, and counts its full and resumed TLS handshakes.
 batch() {
-  local mode=$1 count=$2 warm=$3 size=$4 out=$work/$1.$4.out
-  local before; before=$(tls_lines)
+  local proto=$1 mode=$2 count=$3 warm=$4 size=$5 out=$work/$1.$2.$5.out
+  local log; log=$(server_log "$proto")
+  local log_before audit_before stunnel_before
+  log_before=$(lines "$log"); audit_before=$(lines "$audit"); stunnel_before=$(lines "$work/stunnel.log")
+  local args=("$count" "$warm"); if [ "$proto" = smtp ]; then args+=("$size"); else args+=("$user" "$password"); fi
+  local trust=(-Djavax.net.ssl.trustStore="$truststore" -Djavax.net.ssl.trustStorePassword=changeit)
+  local client=io.starttls.bench.MailSessionClient
   case "$mode" in
-    plain) "$java" -cp "$bench" io.starttls.bench.SmtpSessionClient plain localhost "$smtp" "$count" "$warm" "$size" > "$out" ;;
-    native|native-nodelay) "$java" -Djavax.net.ssl.trustStore="$truststore" -Djavax.net.ssl.trustStorePassword=changeit \
-        -cp "$bench" io.starttls.bench.SmtpSessionClient "$mode" localhost "$smtp" "$count" "$warm" "$size" > "$out" ;;
-    agent) "$java" -javaagent:"$agent"=smtp-ports="$smtp",log=off,audit-log="$work/audit.jsonl" \
-        -cp "$bench" io.starttls.bench.SmtpSessionClient legacy localhost "$smtp" "$count" "$warm" "$size" > "$out" ;;
-    stunnel) "$java" -cp "$bench" io.starttls.bench.SmtpSessionClient legacy localhost "$stunnel_port" "$count" "$warm" "$size" > "$out" ;;
+    plain) "$java" -cp "$bench" $client "$proto" plain localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
+    native|native-nodelay) "$java" "${trust[@]}" -cp "$bench" $client "$proto" "$mode" localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
+    agent) "$java" -javaagent:"$agent"=mode=enforce,verify=ca,truststore="$truststore",truststore-password=changeit,$proto-ports="${port[$proto]}",log=off,audit-log="$audit" \
+        -cp "$bench" $client "$proto" legacy localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
+    stunnel) "$java" -cp "$bench" $client "$proto" legacy localhost "${stunnel_port[$proto]}" "${args[@]}" > "$out" ;;
   esac
   sleep 0.3
-  local tls=$(( $(tls_lines) - before ))
+  local added; added=$(since "$log" "$log_before")
+  local tls; tls=$(echo "$added" | count "$(tls_pattern "$proto")")
   local expected=$((count + warm))
   [ "$mode" = plain ] && expected=0
   if [ "$tls" -ne "$expected" ]; then
-    echo "bench: $mode: Postfix logged $tls TLS sessions, expected $expected: not counted" >&2; return 1
+    echo "bench: $proto $mode: the server logged $tls TLS sessions, expected $expected: not counted" >&2; return 1
   fi
-  grep '^session ' "$out" | awk '{print $2}' >> "$work/$mode.$size.times"
-  grep '^first ' "$out" | awk '{print $2}' >> "$work/$mode.$size.first"
-  grep '^commands ' "$out" | awk '{print $2}' > "$work/$mode.commands"
+  if [ "$mode" = agent ] && [ "$(since "$audit" "$audit_before" | count '"outcome":"upgraded"')" -ne "$expected" ]; then
+    echo "bench: $proto agent: the audit does not have one upgraded record per session: not counted" >&2; return 1
+  fi
+  grep '^session ' "$out" | awk '{print $2}' >> "$work/$proto.$mode.$size.times"
+  grep '^first ' "$out" | awk '{print $2}' >> "$work/$proto.$mode.$size.first"
+  grep '^commands ' "$out" | awk '{print $2}' > "$work/$proto.$mode.commands"
+  if [ "$proto" = smtp ]; then # what Postfix counted: every command it received, the agent's included
+    echo "$added" | grep -o 'disconnect from .* commands=[0-9]*' | sed 's/.*commands=//' | sort | uniq -c | sort -rn \
+      | awk 'NR==1{print $2}' > "$work/$proto.$mode.server-commands"
+  fi
+  # Resumed handshakes: Postfix says so itself; for Dovecot, which does not, each client says so.
+  local resumed=-
+  if [ "$mode" != plain ]; then
+    if [ "$proto" = smtp ]; then resumed=$(echo "$added" | count "Reusing old session")
+    else case "$mode" in
+      native*) resumed=$(awk '/^resumed /{print $2}' "$out") ;;
+      agent) resumed=$(since "$audit" "$audit_before" | count '"tls_resumed":true') ;;
+      stunnel) resumed=$(since "$work/stunnel.log" "$stunnel_before" | count "previous session reused") ;;
+    esac; fi
+    echo "$resumed $expected" >> "$work/$proto.$mode.$size.resumed"
+  fi
 }
 
 modes=(plain native native-nodelay agent)
 [ -n "$stunnel_bin" ] && modes+=(stunnel)
 
-echo "== SMTP sessions: $rounds rounds x $sessions sessions of 1 KB per mode (after $warmup warm-up), interleaved"
-for r in $(seq "$rounds"); do for m in "${modes[@]}"; do batch "$m" "$sessions" "$warmup" 1024; done; done
+for proto in smtp imap pop3; do
+  echo "== $proto sessions: $rounds rounds x $sessions sessions per mode (after $warmup warm-up), interleaved"
+  for r in $(seq "$rounds"); do for m in "${modes[@]}"; do batch "$proto" "$m" "$sessions" "$warmup" 1024; done; done
+done
 echo "== bulk: ${bulk_mb} MB messages"
-for r in $(seq "$rounds"); do for m in "${modes[@]}"; do batch "$m" "$bulk_sessions" 1 $((bulk_mb * 1024 * 1024)); done; done
+for r in $(seq "$rounds"); do for m in "${modes[@]}"; do batch smtp "$m" "$bulk_sessions" 1 $((bulk_mb * 1024 * 1024)); done; done
 
 echo "== non-mail sockets (JMH), interleaved"
 for r in $(seq 2); do
@@ -110,21 +147,30 @@ bash benchmarks/startup.sh "$startup_runs" > "$work/startup.txt"
 
 echo
 echo "Results ($(date -u +%Y-%m-%d), $("$java" -version 2>&1 | head -n 1), $(nproc) cores)"
-echo
-echo "SMTP session, 1 KB message, per session (ms), legacy client unless said otherwise:"
-read -r base _ _ <<<"$(stats "$work/native-nodelay.1024.times")"
-printf "  %-34s %8s %8s %8s %10s %10s %9s\n" mode median min max "first" "vs nodelay" commands
-for m in "${modes[@]}"; do
-  read -r med mn mx <<<"$(stats "$work/$m.1024.times")"
-  read -r first _ _ <<<"$(stats "$work/$m.1024.first")"
-  printf "  %-34s %8s %8s %8s %10s %10s %9s\n" "$m" "$med" "$mn" "$mx" "$first" \
-    "$(awk -v a="$med" -v b="$base" 'BEGIN{printf "%.2fx", a/b}')" "$(cat "$work/$m.commands")"
+for proto in smtp imap pop3; do
+  echo
+  case "$proto" in
+    smtp) echo "SMTP session against Postfix, 1 KB message, per session (ms), legacy client unless said otherwise:" ;;
+    imap) echo "IMAP session against Dovecot (LOGIN, SELECT INBOX, LOGOUT), per session (ms):" ;;
+    pop3) echo "POP3 session against Dovecot (USER, PASS, STAT, QUIT), per session (ms):" ;;
+  esac
+  read -r base _ _ <<<"$(stats "$work/$proto.native-nodelay.1024.times")"
+  printf "  %-16s %8s %8s %8s %9s %10s %9s %11s %16s\n" mode median min max "first" "vs nodelay" "app cmds" "server cmds" "resumed TLS"
+  for m in "${modes[@]}"; do
+    read -r med mn mx <<<"$(stats "$work/$proto.$m.1024.times")"
+    read -r first _ _ <<<"$(stats "$work/$proto.$m.1024.first")"
+    resumed=-
+    [ -f "$work/$proto.$m.1024.resumed" ] && resumed=$(awk '{r+=$1; t+=$2} END{printf "%d of %d", r, t}' "$work/$proto.$m.1024.resumed")
+    printf "  %-16s %8s %8s %8s %9s %10s %9s %11s %16s\n" "$m" "$med" "$mn" "$mx" "$first" \
+      "$(awk -v a="$med" -v b="$base" 'BEGIN{printf "%.2fx", a/b}')" "$(cat "$work/$proto.$m.commands")" \
+      "$(cat "$work/$proto.$m.server-commands" 2>/dev/null || echo -)" "$resumed"
+  done
 done
 echo
 echo "Bulk, ${bulk_mb} MB message (MB/s; median of the messages after the first):"
 for m in "${modes[@]}"; do
-  read -r med mn mx <<<"$(stats "$work/$m.$((bulk_mb * 1024 * 1024)).times")"
-  read -r first _ _ <<<"$(stats "$work/$m.$((bulk_mb * 1024 * 1024)).first")"
+  read -r med mn mx <<<"$(stats "$work/smtp.$m.$((bulk_mb * 1024 * 1024)).times")"
+  read -r first _ _ <<<"$(stats "$work/smtp.$m.$((bulk_mb * 1024 * 1024)).first")"
   printf "  %-34s %8s MB/s (first message %s MB/s)\n" "$m" "$(awk -v t="$med" -v s="$bulk_mb" 'BEGIN{printf "%.1f", s*1000/t}')" \
     "$(awk -v t="$first" -v s="$bulk_mb" 'BEGIN{printf "%.1f", s*1000/t}')"
 done
@@ -142,4 +188,4 @@ echo
 echo "Start-up (hello world):"
 sed 's/^/  /' "$work/startup.txt"
 echo
-echo "Agent audit: $(grep -c '"outcome":"upgraded"' "$work/audit.jsonl") upgraded sessions recorded"
+echo "Agent audit: $(grep -c '"outcome":"upgraded"' "$audit") upgraded sessions recorded, $(grep -c '"tls_resumed":true' "$audit") of them resumed"
