@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start-up cost of the agent: a hello-world JVM with and without -javaagent, runs interleaved
-# (A, B, A, B, ...) so that the noise of a shared machine falls on both alike. Prints the median,
-# min and max wall time and peak RSS of each, and the median difference.
+# Start-up cost of the agent: a hello-world JVM without an agent, with an empty agent (a premain
+# that does nothing: what attaching any agent costs) and with starttls-agent, runs interleaved
+# (A, B, C, A, B, C, ...) so that the noise of a shared machine falls on all alike. Prints the
+# median, min and max wall time and peak RSS of each, and the median differences.
 #
 #   benchmarks/startup.sh [runs] [java_home...]
 # Defaults: 20 runs each; JDK 17 (the default java) and JDK 25 when present.
@@ -21,6 +22,13 @@ trap 'rm -rf "$work"' EXIT
 cat > "$work/Hello.java" <<'JAVA'
 public class Hello { public static void main(String[] a) { System.out.println("hello"); } }
 JAVA
+mkdir -p "$work/empty-src"
+cat > "$work/empty-src/EmptyAgent.java" <<'JAVA'
+public class EmptyAgent { public static void premain(String a, java.lang.instrument.Instrumentation i) { } }
+JAVA
+javac --release 8 -d "$work/empty-src" "$work/empty-src/EmptyAgent.java" 2>/dev/null
+printf 'Premain-Class: EmptyAgent\n' > "$work/empty-src/manifest"
+jar cfm "$work/empty-agent.jar" "$work/empty-src/manifest" -C "$work/empty-src" EmptyAgent.class
 
 # one run: prints "<wall ms> <peak rss KiB>"
 measure() {
@@ -41,19 +49,25 @@ for home in "${homes[@]}"; do
   java="$home/bin/java"
   version=$("$java" -version 2>&1 | head -n 1 | sed -E 's/.*version "([^"]+)".*/\1/')
   "$home/bin/javac" -d "$work" "$work/Hello.java" 2>/dev/null || javac --release 8 -d "$work" "$work/Hello.java" 2>/dev/null
-  : > "$work/plain"; : > "$work/agent"
+  : > "$work/plain"; : > "$work/empty"; : > "$work/agent"
   # warm the page cache once
   "$java" -cp "$work" Hello >/dev/null; "$java" -javaagent:"$agent" -cp "$work" Hello >/dev/null
+  "$java" -javaagent:"$work/empty-agent.jar" -cp "$work" Hello >/dev/null
   for _ in $(seq "$runs"); do
     measure "$java" -cp "$work" Hello >> "$work/plain"
+    measure "$java" -javaagent:"$work/empty-agent.jar" -cp "$work" Hello >> "$work/empty"
     measure "$java" -javaagent:"$agent"=mode=enforce -cp "$work" Hello >> "$work/agent"
   done
   read -r pm pmin pmax <<<"$(stats "$work/plain" 1)"
+  read -r em emin emax <<<"$(stats "$work/empty" 1)"
   read -r am amin amax <<<"$(stats "$work/agent" 1)"
   read -r prss _ _ <<<"$(stats "$work/plain" 2)"
+  read -r erss _ _ <<<"$(stats "$work/empty" 2)"
   read -r arss _ _ <<<"$(stats "$work/agent" 2)"
   printf "%-10s %-22s %6d ms %6d ms %6d ms %7d KiB\n" "$version" "hello world" "$pm" "$pmin" "$pmax" "$prss"
+  printf "%-10s %-22s %6d ms %6d ms %6d ms %7d KiB\n" "$version" "with an empty agent" "$em" "$emin" "$emax" "$erss"
   printf "%-10s %-22s %6d ms %6d ms %6d ms %7d KiB\n" "$version" "with agent (enforce)" "$am" "$amin" "$amax" "$arss"
-  printf "%-10s %-22s %+6d ms (ratio %.2f), peak RSS %+d KiB\n" "$version" "agent adds (median)" \
-    "$((am - pm))" "$(awk -v a="$am" -v p="$pm" 'BEGIN{print a/p}')" "$((arss - prss))"
+  printf "%-10s %-22s %+6d ms (ratio %.2f), peak RSS %+d KiB; an empty agent adds %+d ms, %+d KiB\n" \
+    "$version" "agent adds (median)" "$((am - pm))" "$(awk -v a="$am" -v p="$pm" 'BEGIN{print a/p}')" \
+    "$((arss - prss))" "$((em - pm))" "$((erss - prss))"
 done

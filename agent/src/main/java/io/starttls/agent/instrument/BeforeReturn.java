@@ -6,7 +6,8 @@ import org.objectweb.asm.Opcodes;
 /**
  * Inserts a straight line of code before each return instruction of one kind. Without a branch of
  * its own the insertion leaves the method's stack map frames valid, so no frame is computed and no
- * class is loaded to compute one: the one shape of rewrite this agent does.
+ * class is loaded to compute one: the one shape of rewrite the library advice (JavaMail, Commons
+ * Net) does. ({@code java.net.Socket} is rewritten without ASM, by {@link SocketPatcher}.)
  */
 abstract class BeforeReturn extends MethodVisitor {
     private final int returnOpcode;

@@ -27,7 +27,7 @@ class SocketTransformerTest {
 
     @Test
     void theRunningJdksSocketGetsItsHookAndGuardSlot() throws Exception {
-        byte[] rewritten = SocketTransformer.rewrite(jdkSocket());
+        byte[] rewritten = SocketPatcher.patch(jdkSocket());
         List<String> members = new ArrayList<>();
         List<String> wrapCalls = new ArrayList<>();
         new ClassReader(rewritten).accept(new ClassVisitor(Opcodes.ASM9) {

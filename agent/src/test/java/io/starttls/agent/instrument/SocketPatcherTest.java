@@ -1,0 +1,109 @@
+package io.starttls.agent.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+class SocketPatcherTest {
+    static byte[] jdkSocket() throws Exception {
+        try (InputStream in = Files.newInputStream(FileSystems.getFileSystem(URI.create("jrt:/"))
+                .getPath("modules", "java.base", "java/net/Socket.class"))) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** name+descriptor -> "access exceptions" of every method. */
+    private static Map<String, String> methods(byte[] classfile) {
+        Map<String, String> out = new HashMap<>();
+        new ClassReader(classfile).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                out.put(name + desc, access + " " + Arrays.toString(ex));
+                return null;
+            }
+        }, 0);
+        return out;
+    }
+
+    @Test
+    void theRewrittenSocketPassesTheBytecodeVerifier() throws Exception {
+        StringWriter problems = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(SocketPatcher.patch(jdkSocket())), false, new PrintWriter(problems));
+        assertEquals("", problems.toString());
+    }
+
+    @Test
+    void theOriginalsAreRenamedAndPrivateAndTheWrappersLookExactlyLikeThem() throws Exception {
+        Map<String, String> before = methods(jdkSocket());
+        Map<String, String> after = methods(SocketPatcher.patch(jdkSocket()));
+        for (String m : new String[] {"getInputStream()Ljava/io/InputStream;", "getOutputStream()Ljava/io/OutputStream;",
+            "close()V"}) {
+            assertEquals(before.get(m), after.get(m), m + ": same flags and throws clause as the JDK's");
+            String renamed = after.get(SocketPatcher.RENAMED_PREFIX + m);
+            int access = Integer.parseInt(renamed.split(" ")[0]);
+            assertTrue((access & Opcodes.ACC_PRIVATE) != 0 && (access & Opcodes.ACC_PUBLIC) == 0, renamed);
+        }
+        assertEquals(before.size() + 4, after.size(), "three renamed originals and wrap are all that is new");
+    }
+
+    /** The raw bytes of every method's attributes (Code with its frames, Exceptions ...), in order. */
+    private static java.util.List<byte[]> methodAttributes(byte[] classfile) {
+        SocketPatcher.ClassFileReader r = new SocketPatcher.ClassFileReader(classfile);
+        r.skip(8);
+        r.skipConstantPool(r.u2());
+        r.skip(6);
+        r.skip(r.u2() * 2);
+        int fields = r.u2();
+        for (int i = 0; i < fields; i++) {
+            r.skipMember();
+        }
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        int methods = r.u2();
+        for (int i = 0; i < methods; i++) {
+            r.skip(6);
+            int attributes = r.u2();
+            int start = r.position();
+            for (int a = 0; a < attributes; a++) {
+                r.skip(2);
+                r.skip(r.u4());
+            }
+            out.add(r.slice(start, r.position()));
+        }
+        return out;
+    }
+
+    @Test
+    void theJdksOwnCodeIsKeptByteForByte() throws Exception {
+        java.util.List<byte[]> jdk = methodAttributes(jdkSocket());
+        java.util.List<byte[]> patched = methodAttributes(SocketPatcher.patch(jdkSocket()));
+        assertEquals(jdk.size() + 4, patched.size());
+        for (int i = 0; i < jdk.size(); i++) {
+            // Same constant pool indexes, same offsets, same stack map frames: nothing to recompute.
+            assertArrayEquals(jdk.get(i), patched.get(i), "method " + i);
+        }
+    }
+
+    @Test
+    void aClassFileItCannotHandleIsRefusedWithAReason() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SocketPatcher.patch(Arrays.copyOf(new byte[] {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe}, 40)));
+        assertTrue(e.getMessage().contains("java.net.Socket"), e.getMessage());
+    }
+}
