@@ -11,10 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${1:-}
-rounds=5; sessions=40; warmup=20; bulk_mb=20; bulk_sessions=3; startup_runs=20; jmh="-f 1 -wi 3 -i 5 -w 1s -r 1s"
+rounds=5; sessions=60; warmup=50; bulk_mb=20; bulk_sessions=3; bulk_warmup=20; bulk_rounds=3; startup_runs=20; jmh="-f 1 -wi 3 -i 5 -w 1s -r 1s"
 concurrent=500; short=100000
 if [ "$quick" = quick ]; then
-  rounds=1; sessions=5; warmup=2; bulk_mb=2; bulk_sessions=1; startup_runs=3; jmh="-f 1 -wi 1 -i 1 -w 200ms -r 200ms"
+  rounds=1; sessions=5; warmup=2; bulk_mb=2; bulk_sessions=1; bulk_warmup=2; bulk_rounds=1; startup_runs=3; jmh="-f 1 -wi 1 -i 1 -w 200ms -r 200ms"
   concurrent=50; short=2000
 fi
 work=$(mktemp -d /tmp/starttls-bench.XXXXXX)
@@ -120,8 +120,8 @@ for proto in smtp imap pop3; do
   echo "== $proto sessions: $rounds rounds x $sessions sessions per mode (after $warmup warm-up), interleaved"
   for r in $(seq "$rounds"); do for m in "${modes[@]}"; do batch "$proto" "$m" "$sessions" "$warmup" 1024; done; done
 done
-echo "== bulk: ${bulk_mb} MB messages"
-for r in $(seq "$rounds"); do for m in "${modes[@]}"; do batch smtp "$m" "$bulk_sessions" 1 $((bulk_mb * 1024 * 1024)); done; done
+echo "== bulk: $bulk_rounds rounds x $bulk_sessions messages of ${bulk_mb} MB per mode (after $bulk_warmup warm-up), interleaved"
+for r in $(seq "$bulk_rounds"); do for m in "${modes[@]}"; do batch smtp "$m" "$bulk_sessions" "$bulk_warmup" $((bulk_mb * 1024 * 1024)); done; done
 
 echo "== non-mail sockets (JMH), interleaved"
 for r in $(seq 2); do
@@ -167,7 +167,7 @@ for proto in smtp imap pop3; do
   done
 done
 echo
-echo "Bulk, ${bulk_mb} MB message (MB/s; median of the messages after the first):"
+echo "Bulk, ${bulk_mb} MB message (MB/s; median of the messages after $bulk_warmup warm-up; the first message of each JVM too):"
 for m in "${modes[@]}"; do
   read -r med mn mx <<<"$(stats "$work/smtp.$m.$((bulk_mb * 1024 * 1024)).times")"
   read -r first _ _ <<<"$(stats "$work/smtp.$m.$((bulk_mb * 1024 * 1024)).first")"

@@ -67,7 +67,8 @@ certificates() {
 start() {
   mkdir -p "$LOGS"
   install_packages
-  if alive "$(postfix_pid)" && alive "$(dovecot_pid)"; then
+  # Running daemons are reused only while their logs are still there ("mvn clean" removes them).
+  if alive "$(postfix_pid)" && alive "$(dovecot_pid)" && [ -f "$LOGS/postfix.log" ] && [ -f "$LOGS/dovecot.log" ]; then
     echo "real-servers: already running" >&2
     return 0
   fi
