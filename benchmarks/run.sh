@@ -6,15 +6,15 @@
 # runs interleaved, in rounds, on this machine; every counted run is checked (every reply right,
 # TLS on the wire by the server's log). Prints a table of medians, min, max and ratios.
 #
-#   benchmarks/run.sh            the full run (about 15 minutes)
+#   benchmarks/run.sh            the full run (about 20 minutes)
 #   benchmarks/run.sh quick      a smoke run of a few iterations
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${1:-}
-rounds=5; sessions=60; warmup=50; bulk_mb=20; bulk_sessions=3; bulk_warmup=20; bulk_rounds=3; startup_runs=20; jmh="-f 1 -wi 3 -i 5 -w 1s -r 1s"
+rounds=5; sessions=60; warmup=50; bulk_mb=20; bulk_sessions=3; bulk_warmup=20; bulk_rounds=3; startup_runs=20; jmh="-f 1 -wi 4 -i 8 -w 1s -r 1s"; jmh_rounds=3
 concurrent=500; short=100000
 if [ "$quick" = quick ]; then
-  rounds=1; sessions=5; warmup=2; bulk_mb=2; bulk_sessions=1; bulk_warmup=2; bulk_rounds=1; startup_runs=3; jmh="-f 1 -wi 1 -i 1 -w 200ms -r 200ms"
+  rounds=1; sessions=5; warmup=2; bulk_mb=2; bulk_sessions=1; bulk_warmup=2; bulk_rounds=1; startup_runs=3; jmh="-f 1 -wi 1 -i 1 -w 200ms -r 200ms"; jmh_rounds=1
   concurrent=50; short=2000
 fi
 work=$(mktemp -d /tmp/starttls-bench.XXXXXX)
@@ -123,8 +123,8 @@ done
 echo "== bulk: $bulk_rounds rounds x $bulk_sessions messages of ${bulk_mb} MB per mode (after $bulk_warmup warm-up), interleaved"
 for r in $(seq "$bulk_rounds"); do for m in "${modes[@]}"; do batch smtp "$m" "$bulk_sessions" "$bulk_warmup" $((bulk_mb * 1024 * 1024)); done; done
 
-echo "== non-mail sockets (JMH), interleaved"
-for r in $(seq 2); do
+echo "== non-mail sockets (JMH), $jmh_rounds interleaved rounds"
+for r in $(seq "$jmh_rounds"); do
   "$java" -jar "$bench" NonMailSocketBenchmark $jmh -rf csv -rff "$work/jmh-plain-$r.csv" >/dev/null
   "$java" -jar "$bench" NonMailSocketBenchmark $jmh -jvmArgsAppend "-javaagent:$agent=mode=enforce" \
     -rf csv -rff "$work/jmh-agent-$r.csv" >/dev/null
