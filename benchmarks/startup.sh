@@ -22,6 +22,15 @@ trap 'rm -rf "$work"' EXIT
 cat > "$work/Hello.java" <<'JAVA'
 public class Hello { public static void main(String[] a) { System.out.println("hello"); } }
 JAVA
+cat > "$work/LoadClasses.java" <<'JAVA'
+public class LoadClasses {
+  public static void main(String[] a) throws Exception {
+    for (String name : java.nio.file.Files.readAllLines(java.nio.file.Paths.get(a[0]))) {
+      try { Class.forName(name.replace('/', '.'), false, null); } catch (Throwable t) { }
+    }
+  }
+}
+JAVA
 mkdir -p "$work/empty-src"
 cat > "$work/empty-src/EmptyAgent.java" <<'JAVA'
 public class EmptyAgent { public static void premain(String a, java.lang.instrument.Instrumentation i) { } }
@@ -44,19 +53,15 @@ stats() { # file column -> "median min max"
   sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%d %d %d", m, v[1], v[NR]}'
 }
 
-printf "%-10s %-22s %8s %8s %8s %10s\n" "jdk" "run" "median" "min" "max" "peak RSS"
-for home in "${homes[@]}"; do
-  java="$home/bin/java"
-  version=$("$java" -version 2>&1 | head -n 1 | sed -E 's/.*version "([^"]+)".*/\1/')
-  "$home/bin/javac" -d "$work" "$work/Hello.java" 2>/dev/null || javac --release 8 -d "$work" "$work/Hello.java" 2>/dev/null
+compare() {
+  local java=$1 version=$2 label=$3; shift 3
   : > "$work/plain"; : > "$work/empty"; : > "$work/agent"
   # warm the page cache once
-  "$java" -cp "$work" Hello >/dev/null; "$java" -javaagent:"$agent" -cp "$work" Hello >/dev/null
-  "$java" -javaagent:"$work/empty-agent.jar" -cp "$work" Hello >/dev/null
+  "$java" "$@" >/dev/null; "$java" -javaagent:"$agent" "$@" >/dev/null; "$java" -javaagent:"$work/empty-agent.jar" "$@" >/dev/null
   for _ in $(seq "$runs"); do
-    measure "$java" -cp "$work" Hello >> "$work/plain"
-    measure "$java" -javaagent:"$work/empty-agent.jar" -cp "$work" Hello >> "$work/empty"
-    measure "$java" -javaagent:"$agent"=mode=enforce -cp "$work" Hello >> "$work/agent"
+    measure "$java" "$@" >> "$work/plain"
+    measure "$java" -javaagent:"$work/empty-agent.jar" "$@" >> "$work/empty"
+    measure "$java" -javaagent:"$agent"=mode=enforce "$@" >> "$work/agent"
   done
   read -r pm pmin pmax <<<"$(stats "$work/plain" 1)"
   read -r em emin emax <<<"$(stats "$work/empty" 1)"
@@ -64,10 +69,23 @@ for home in "${homes[@]}"; do
   read -r prss _ _ <<<"$(stats "$work/plain" 2)"
   read -r erss _ _ <<<"$(stats "$work/empty" 2)"
   read -r arss _ _ <<<"$(stats "$work/agent" 2)"
-  printf "%-10s %-22s %6d ms %6d ms %6d ms %7d KiB\n" "$version" "hello world" "$pm" "$pmin" "$pmax" "$prss"
-  printf "%-10s %-22s %6d ms %6d ms %6d ms %7d KiB\n" "$version" "with an empty agent" "$em" "$emin" "$emax" "$erss"
-  printf "%-10s %-22s %6d ms %6d ms %6d ms %7d KiB\n" "$version" "with agent (enforce)" "$am" "$amin" "$amax" "$arss"
-  printf "%-10s %-22s %+6d ms (ratio %.2f), peak RSS %+d KiB; an empty agent adds %+d ms, %+d KiB\n" \
-    "$version" "agent adds (median)" "$((am - pm))" "$(awk -v a="$am" -v p="$pm" 'BEGIN{print a/p}')" \
+  printf "%-10s %-34s %6d ms %6d ms %6d ms %7d KiB\n" "$version" "$label" "$pm" "$pmin" "$pmax" "$prss"
+  printf "%-10s %-34s %6d ms %6d ms %6d ms %7d KiB\n" "$version" "  with an empty agent" "$em" "$emin" "$emax" "$erss"
+  printf "%-10s %-34s %6d ms %6d ms %6d ms %7d KiB\n" "$version" "  with agent (enforce)" "$am" "$amin" "$amax" "$arss"
+  printf "%-10s %-34s %+6d ms (ratio %.2f), peak RSS %+d KiB; an empty agent adds %+d ms, %+d KiB\n" \
+    "$version" "  agent adds (median)" "$((am - pm))" "$(awk -v a="$am" -v p="$pm" 'BEGIN{print a/p}')" \
     "$((arss - prss))" "$((em - pm))" "$((erss - prss))"
+}
+
+printf "%-10s %-34s %9s %9s %9s %11s\n" "jdk" "run" "median" "min" "max" "peak RSS"
+for home in "${homes[@]}"; do
+  java="$home/bin/java"
+  version=$("$java" -version 2>&1 | head -n 1 | sed -E 's/.*version "([^"]+)".*/\1/')
+  "$home/bin/javac" -d "$work" "$work/Hello.java" "$work/LoadClasses.java" 2>/dev/null \
+    || javac --release 8 -d "$work" "$work/Hello.java" "$work/LoadClasses.java" 2>/dev/null
+  compare "$java" "$version" "hello world" -cp "$work" Hello
+  # A JVM that goes on loading classes after start-up pays for the library transformer on each one
+  # (the JVM hands every class to it): javax.swing's classes stand in for an application's.
+  "$home/bin/jimage" list "$home/lib/modules" 2>/dev/null | awk '/^Module: /{m=$2} m=="java.desktop" && /javax\/swing\/.*\.class$/ {gsub(/^ +/,""); sub(/\.class$/,""); print}' > "$work/classes.txt"
+  compare "$java" "$version" "loads $(wc -l < "$work/classes.txt") more classes" -cp "$work" LoadClasses "$work/classes.txt"
 done

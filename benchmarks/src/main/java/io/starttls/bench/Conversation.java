@@ -19,6 +19,7 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class Conversation implements AutoCloseable {
     private final Socket plain;
+    private SSLSocket tls;
     private final String host;
     private final int port;
     private final boolean buffered;
@@ -49,7 +50,7 @@ final class Conversation implements AutoCloseable {
 
     /** Layers TLS over the connection (the default SSLContext, so its session cache is the JVM's). */
     void startTls() throws IOException {
-        SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true);
+        tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true);
         long started = System.currentTimeMillis();
         tls.startHandshake();
         // JSSE keeps a resumed session's creation time; a full handshake makes a new session.
@@ -123,8 +124,15 @@ final class Conversation implements AutoCloseable {
         return resumed;
     }
 
+    /** Closes TLS first when there is TLS (close_notify, as JavaMail's native STARTTLS does), then the socket. */
     @Override
     public void close() throws IOException {
-        plain.close();
+        try {
+            if (tls != null) {
+                tls.close();
+            }
+        } finally {
+            plain.close();
+        }
     }
 }
