@@ -53,6 +53,7 @@ stats() { # file column -> "median min max"
   sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%d %d %d", m, v[1], v[NR]}'
 }
 
+# One workload on one JDK: without an agent, with the empty agent and with the agent, interleaved.
 compare() {
   local java=$1 version=$2 label=$3; shift 3
   : > "$work/plain"; : > "$work/empty"; : > "$work/agent"
