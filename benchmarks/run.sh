@@ -6,12 +6,12 @@
 # runs interleaved, in rounds, on this machine; every counted run is checked (every reply right,
 # TLS on the wire by the server's log). Prints a table of medians, min, max and ratios.
 #
-#   benchmarks/run.sh            the full run (about 20 minutes)
+#   benchmarks/run.sh            the full run (about 25 minutes)
 #   benchmarks/run.sh quick      a smoke run of a few iterations
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${1:-}
-rounds=5; sessions=60; warmup=50; bulk_mb=20; bulk_sessions=3; bulk_warmup=20; bulk_rounds=3; startup_runs=20; jmh="-f 1 -wi 4 -i 8 -w 1s -r 1s"; jmh_rounds=3
+rounds=5; sessions=60; warmup=200; bulk_mb=20; bulk_sessions=3; bulk_warmup=20; bulk_rounds=3; startup_runs=20; jmh="-f 1 -wi 4 -i 8 -w 1s -r 1s"; jmh_rounds=3
 concurrent=500; short=100000
 if [ "$quick" = quick ]; then
   rounds=1; sessions=5; warmup=2; bulk_mb=2; bulk_sessions=1; bulk_warmup=2; bulk_rounds=1; startup_runs=3; jmh="-f 1 -wi 1 -i 1 -w 200ms -r 200ms"; jmh_rounds=1
