@@ -6,7 +6,7 @@
 # runs interleaved, in rounds, on this machine; every counted run is checked (every reply right,
 # TLS on the wire by the server's log). Prints a table of medians, min, max and ratios.
 #
-#   benchmarks/run.sh            the full run (about 25 minutes)
+#   benchmarks/run.sh            the full run (about 20 minutes)
 #   benchmarks/run.sh quick      a smoke run of a few iterations
 set -euo pipefail
 cd "$(dirname "$0")/.."
