@@ -467,6 +467,16 @@ final class GuardedConnection {
         }
     }
 
+    /** True while the session runs over the agent's own TLS. */
+    boolean securedByAgent() {
+        return state == State.TLS;
+    }
+
+    /** Where this connection goes and who made it, for log lines. */
+    String describe() {
+        return host + ":" + port + " (app=" + appClass + ")";
+    }
+
     /** The application closed a stream: like the JDK's socket streams, that closes the socket. */
     void closeSocket() throws IOException {
         socket.close();

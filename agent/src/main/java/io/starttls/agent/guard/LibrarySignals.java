@@ -16,6 +16,11 @@ final class LibrarySignals {
     private LibrarySignals() {
     }
 
+    /** True for Commons Net's execTLS() asking whether the agent already secured the socket. */
+    static boolean asksForStartTls(Object[] signal) {
+        return "commons-net-exectls".equals(signal[0]);
+    }
+
     /** True when the library will run STARTTLS itself on the socket. */
     static boolean appManagesTls(Object[] signal) {
         if ("javamail".equals(signal[0])) {

@@ -68,8 +68,11 @@ public final class MailSockets {
      * A mail library said how it will use a new socket (see LibraryTransformer): when it is
      * configured to run STARTTLS itself, the guard watches instead of driving.
      */
-    public void onLibrarySignal(Socket socket, MailProtocol protocol, Object[] signal) {
+    public Object onLibrarySignal(Socket socket, MailProtocol protocol, Object[] signal) {
         try {
+            if (LibrarySignals.asksForStartTls(signal)) {
+                return answerStartTls(socket) ? Boolean.TRUE : null;
+            }
             if (LibrarySignals.appManagesTls(signal)) {
                 guardOf(socket, protocol).appManaged();
             }
@@ -77,6 +80,24 @@ public final class MailSockets {
             System.err.println("starttls-agent: could not read the mail library's TLS configuration (" + e
                     + "); the agent will run STARTTLS itself on this connection");
         }
+        return null;
+    }
+
+    /**
+     * The application asks for STARTTLS (Commons Net execTLS) on a connection that the agent has
+     * already secured: say yes for it, instead of letting a second STARTTLS go inside the TLS.
+     */
+    private boolean answerStartTls(Socket socket) {
+        GuardedConnection connection = (GuardedConnection) slot.get(socket);
+        if (connection == null || !connection.securedByAgent()) {
+            return false;
+        }
+        if (!toldOfAnsweredStartTls) {
+            toldOfAnsweredStartTls = true;
+            warn("the application asked for STARTTLS on " + connection.describe() + ", which the agent had already "
+                    + "secured: answered for it (no second STARTTLS is sent); said once");
+        }
+        return true;
     }
 
     private GuardedConnection guardOf(Socket socket, MailProtocol protocol) {
@@ -133,6 +154,8 @@ public final class MailSockets {
         }
         return upgrader;
     }
+
+    private volatile boolean toldOfAnsweredStartTls;
 
     void audit(AuditRecord record) {
         auditLog.write(record);

@@ -3,15 +3,26 @@ package io.starttls.agent.instrument;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /** The ASM side of {@link LibraryTransformer}: the insertions into JavaMail's and Commons Net's classes. */
 final class LibraryRewriter {
+    /** What is inserted into the one method rewritten. */
+    enum Advice {
+        /** JavaMail's and Angus Mail's SocketFetcher.getSocket: the session properties, at each return. */
+        JAVAMAIL_SIGNAL,
+        /** Commons Net's SocketClient._connectAction_: the client object, at each return. */
+        COMMONS_NET_SIGNAL,
+        /** Commons Net's SMTPSClient.execTLS: answered at entry when the agent already secured the socket. */
+        EXEC_TLS_ANSWER
+    }
+
     private LibraryRewriter() {
     }
 
-    static byte[] rewrite(byte[] classfile, String method, String desc, boolean javaMail) {
+    static byte[] rewrite(byte[] classfile, String method, String desc, Advice advice) {
         ClassReader reader = new ClassReader(classfile);
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -19,7 +30,14 @@ final class LibraryRewriter {
             public MethodVisitor visitMethod(int access, String name, String d, String sig, String[] ex) {
                 MethodVisitor mv = super.visitMethod(access, name, d, sig, ex);
                 if (name.equals(method) && d.equals(desc)) {
-                    return javaMail ? new JavaMailSignal(mv) : new CommonsNetSignal(mv);
+                    switch (advice) {
+                        case JAVAMAIL_SIGNAL:
+                            return new JavaMailSignal(mv);
+                        case COMMONS_NET_SIGNAL:
+                            return new CommonsNetSignal(mv);
+                        default:
+                            return new ExecTlsAnswer(mv);
+                    }
                 }
                 return mv;
             }
@@ -73,6 +91,43 @@ final class LibraryRewriter {
             signal(mv, "commons-net", () -> mv.visitVarInsn(Opcodes.ALOAD, 0), () -> mv.visitInsn(Opcodes.ACONST_NULL));
             callHook();
             mv.visitInsn(Opcodes.POP);
+        }
+    }
+
+    /**
+     * At the start of execTLS(): {@code if (Socket.wrap(this._socket_, {"commons-net-exectls", this,
+     * null}) == Boolean.TRUE) return true;}. An AuthenticatingSMTPClient is upgraded by the agent
+     * (it is the usual class for plain authenticated SMTP); when the application then asks for
+     * STARTTLS itself, the session is already encrypted, and a second STARTTLS inside TLS would be
+     * refused by the server. The one branch joins the method's entry state, so its frame is "same".
+     */
+    private static final class ExecTlsAnswer extends MethodVisitor {
+        ExecTlsAnswer(MethodVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            MethodVisitor out = mv;
+            out.visitVarInsn(Opcodes.ALOAD, 0);
+            out.visitFieldInsn(Opcodes.GETFIELD, LibraryTransformer.COMMONS_NET_CLIENT, "_socket_", "Ljava/net/Socket;");
+            signal(out, "commons-net-exectls", () -> out.visitVarInsn(Opcodes.ALOAD, 0),
+                    () -> out.visitInsn(Opcodes.ACONST_NULL));
+            out.visitMethodInsn(Opcodes.INVOKESTATIC, SocketTransformer.SOCKET, SocketTransformer.WRAP_METHOD,
+                    SocketTransformer.WRAP_DESC, false);
+            out.visitFieldInsn(Opcodes.GETSTATIC, "java/lang/Boolean", "TRUE", "Ljava/lang/Boolean;");
+            Label original = new Label();
+            out.visitJumpInsn(Opcodes.IF_ACMPNE, original);
+            out.visitInsn(Opcodes.ICONST_1);
+            out.visitInsn(Opcodes.IRETURN);
+            out.visitLabel(original);
+            out.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(Math.max(maxStack, 6), maxLocals);
         }
     }
 }

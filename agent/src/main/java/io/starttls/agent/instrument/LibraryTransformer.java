@@ -12,7 +12,9 @@ import java.security.ProtectionDomain;
  *       and the session properties go to the hook, which reads {@code <prefix>.starttls.enable}
  *       and {@code .required};</li>
  *   <li>Commons Net: when {@code SocketClient._connectAction_()} ends (streams made, greeting not
- *       yet read), the client object goes to the hook, which knows the TLS-aware subclasses.</li>
+ *       yet read), the client object goes to the hook, which knows the TLS-aware subclasses;</li>
+ *   <li>Commons Net's {@code SMTPSClient.execTLS()}: answers {@code true} at once when the agent
+ *       has already secured the connection (an {@code AuthenticatingSMTPClient} it upgraded).</li>
  * </ul>
  * Each insertion is a straight line of code before a return, so stack map frames stay valid and
  * no class is loaded to compute new ones. The call goes through {@code java.net.Socket}'s own
@@ -24,6 +26,7 @@ public final class LibraryTransformer implements ClassFileTransformer {
     static final String JAVAMAIL_FETCHER = "com/sun/mail/util/SocketFetcher";
     static final String ANGUS_FETCHER = "org/eclipse/angus/mail/util/SocketFetcher";
     static final String COMMONS_NET_CLIENT = "org/apache/commons/net/SocketClient";
+    static final String COMMONS_NET_SMTPS_CLIENT = "org/apache/commons/net/smtp/SMTPSClient";
     private static final String GET_SOCKET_DESC =
             "(Ljava/lang/String;ILjava/util/Properties;Ljava/lang/String;Z)Ljava/net/Socket;";
 
@@ -35,10 +38,13 @@ public final class LibraryTransformer implements ClassFileTransformer {
         }
         try {
             if (className.equals(JAVAMAIL_FETCHER) || className.equals(ANGUS_FETCHER)) {
-                return LibraryRewriter.rewrite(classfile, "getSocket", GET_SOCKET_DESC, true);
+                return LibraryRewriter.rewrite(classfile, "getSocket", GET_SOCKET_DESC, LibraryRewriter.Advice.JAVAMAIL_SIGNAL);
             }
             if (className.equals(COMMONS_NET_CLIENT)) {
-                return LibraryRewriter.rewrite(classfile, "_connectAction_", "()V", false);
+                return LibraryRewriter.rewrite(classfile, "_connectAction_", "()V", LibraryRewriter.Advice.COMMONS_NET_SIGNAL);
+            }
+            if (className.equals(COMMONS_NET_SMTPS_CLIENT)) {
+                return LibraryRewriter.rewrite(classfile, "execTLS", "()Z", LibraryRewriter.Advice.EXEC_TLS_ANSWER);
             }
         } catch (RuntimeException e) {
             // Leave the library as it is: the socket tier still guards its connections.

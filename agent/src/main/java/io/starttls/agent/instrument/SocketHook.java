@@ -38,8 +38,7 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Gua
             return stream;
         }
         if (stream instanceof Object[]) {
-            mail().onLibrarySignal(s, protocol, (Object[]) stream);
-            return null;
+            return mail().onLibrarySignal(s, protocol, (Object[]) stream);
         }
         return mail().onStream(s, protocol, stream);
     }

@@ -74,4 +74,71 @@ class LibraryTransformerTest {
     void otherClassesAreLeftAlone() {
         assertNull(new LibraryTransformer().transform(null, "com/acme/SocketFetcher", null, null, new byte[0]));
     }
+
+    /** Stand-ins for Commons Net's SocketClient (with its _socket_ field) and SMTPSClient.execTLS(). */
+    private static byte[] fakeCommonsNet(String name) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        boolean base = name.equals(LibraryTransformer.COMMONS_NET_CLIENT);
+        String parent = base ? "java/lang/Object" : LibraryTransformer.COMMONS_NET_CLIENT;
+        cw.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, name, null, parent, null);
+        if (base) {
+            cw.visitField(Opcodes.ACC_PROTECTED, "_socket_", "Ljava/net/Socket;", null, null).visitEnd();
+        }
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, parent, "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        if (!base) {
+            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "execTLS", "()Z", null, null);
+            mv.visitCode();
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitInsn(Opcodes.IRETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
+    void execTlsAsksTheHookFirstAndStillPassesTheVerifier() throws Exception {
+        byte[] client = fakeCommonsNet(LibraryTransformer.COMMONS_NET_SMTPS_CLIENT);
+        byte[] out = new LibraryTransformer().transform(null, LibraryTransformer.COMMONS_NET_SMTPS_CLIENT, null, null,
+                client);
+        List<String> calls = new ArrayList<>();
+        new ClassReader(out).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int a, String n, String d, String s, String[] e) {
+                return !n.equals("execTLS") ? null : new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int op, String owner, String m, String desc, boolean itf) {
+                        calls.add(owner + "." + m);
+                    }
+
+                    @Override
+                    public void visitFieldInsn(int op, String owner, String f, String desc) {
+                        calls.add(owner + "." + f);
+                    }
+                };
+            }
+        }, 0);
+        assertEquals(List.of(LibraryTransformer.COMMONS_NET_CLIENT + "._socket_", "java/net/Socket.starttlsAgent$wrap",
+                "java/lang/Boolean.TRUE"), calls);
+        byte[] base = fakeCommonsNet(LibraryTransformer.COMMONS_NET_CLIENT);
+        ClassLoader loader = new ClassLoader(null) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                byte[] b = name.equals(LibraryTransformer.COMMONS_NET_CLIENT.replace('/', '.')) ? base
+                        : name.equals(LibraryTransformer.COMMONS_NET_SMTPS_CLIENT.replace('/', '.')) ? out : null;
+                if (b == null) {
+                    throw new ClassNotFoundException(name);
+                }
+                return defineClass(name, b, 0, b.length);
+            }
+        };
+        Class.forName(LibraryTransformer.COMMONS_NET_SMTPS_CLIENT.replace('/', '.'), true, loader);
+    }
 }
