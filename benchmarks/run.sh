@@ -56,8 +56,7 @@ stats() { # file -> "median min max" of the numbers in it
 lines() { wc -l < "$1"; }
 since() { tail -n +"$(($2 + 1))" "$1"; } # file, line count before -> the lines added since
 count() { grep -c -- "$1" || true; }      # pattern; stdin -> matching lines
-server_log() { if [ "$1" = smtp ]; then echo "$logs_dir/postfix.log"; else echo "$logs_dir/dovecot.log"; fi; }
-logs_dir=$logs
+server_log() { if [ "$1" = smtp ]; then echo "$logs/postfix.log"; else echo "$logs/dovecot.log"; fi; }
 tls_pattern() { # what the server logs once per TLS session
   case "$1" in
     smtp) echo "TLS connection established from" ;;

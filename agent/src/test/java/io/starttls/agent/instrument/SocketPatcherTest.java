@@ -11,12 +11,15 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.FieldVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.util.CheckClassAdapter;
@@ -64,7 +67,7 @@ class SocketPatcherTest {
     }
 
     /** The raw bytes of every method's attributes (Code with its frames, Exceptions ...), in order. */
-    private static java.util.List<byte[]> methodAttributes(byte[] classfile) {
+    private static List<byte[]> methodAttributes(byte[] classfile) {
         SocketPatcher.ClassFileReader r = new SocketPatcher.ClassFileReader(classfile);
         r.skip(8);
         r.skipConstantPool(r.u2());
@@ -74,7 +77,7 @@ class SocketPatcherTest {
         for (int i = 0; i < fields; i++) {
             r.skipMember();
         }
-        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        List<byte[]> out = new ArrayList<>();
         int methods = r.u2();
         for (int i = 0; i < methods; i++) {
             r.skip(6);
@@ -91,8 +94,8 @@ class SocketPatcherTest {
 
     @Test
     void theJdksOwnCodeIsKeptByteForByte() throws Exception {
-        java.util.List<byte[]> jdk = methodAttributes(jdkSocket());
-        java.util.List<byte[]> patched = methodAttributes(SocketPatcher.patch(jdkSocket()));
+        List<byte[]> jdk = methodAttributes(jdkSocket());
+        List<byte[]> patched = methodAttributes(SocketPatcher.patch(jdkSocket()));
         assertEquals(jdk.size() + 4, patched.size());
         for (int i = 0; i < jdk.size(); i++) {
             // Same constant pool indexes, same offsets, same stack map frames: nothing to recompute.
@@ -105,5 +108,37 @@ class SocketPatcherTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> SocketPatcher.patch(Arrays.copyOf(new byte[] {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe}, 40)));
         assertTrue(e.getMessage().contains("java.net.Socket"), e.getMessage());
+    }
+
+    @Test
+    void theRunningJdksSocketGetsItsHookAndGuardSlot() throws Exception {
+        byte[] rewritten = SocketPatcher.patch(jdkSocket());
+        List<String> members = new ArrayList<>();
+        List<String> wrapCalls = new ArrayList<>();
+        new ClassReader(rewritten).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public FieldVisitor visitField(int access, String name, String desc, String sig, Object value) {
+                members.add(name + " " + desc);
+                return null;
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                members.add(name + desc);
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int op, String owner, String m, String d, boolean itf) {
+                        if (m.equals(SocketPatcher.WRAP_METHOD)) {
+                            wrapCalls.add(name);
+                        }
+                    }
+                };
+            }
+        }, 0);
+        assertTrue(members.contains(SocketPatcher.HOOK_FIELD + " Ljava/util/function/BiFunction;"), members::toString);
+        assertTrue(members.contains(SocketPatcher.GUARD_FIELD + " Ljava/lang/Object;"));
+        assertTrue(wrapCalls.contains("getInputStream"));
+        assertTrue(wrapCalls.contains("getOutputStream"));
+        assertTrue(wrapCalls.contains("close"));
     }
 }
