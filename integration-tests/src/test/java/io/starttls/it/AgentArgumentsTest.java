@@ -23,8 +23,8 @@ class AgentArgumentsTest {
         "truststore=/nonexistent.p12 | no readable file at '/nonexistent.p12'",
         "min-tls=SSLv3              | min-tls must be one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
         "timeout=forever            | timeout takes seconds",
-        "mode=enforce,,verify=host  | empty entry in the agent arguments",
-        "mode                       | agent argument 'mode' has no value",
+        "mode=enforce,,verify=host  | entry 2 of the agent arguments is empty",
+        "mode                       | entry 1 of the agent arguments ('mode') has no value",
     })
     void aBadArgumentStopsTheJvmBeforeMainWithOneLine(String arguments, String expected) throws Exception {
         RunResult run = AgentRun.testClient(HelloWorld.class).agent(arguments.trim()).noAuditLog().run();

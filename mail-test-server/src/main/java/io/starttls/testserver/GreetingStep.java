@@ -33,6 +33,24 @@ final class GreetingStep {
                     StartTlsStep.sleep(5);
                 }
                 return false;
+            case SLOW_GREETING:
+                StartTlsStep.sleep(1000);
+                c.sendLine(greeting);
+                return true;
+            case GOODBYE_GREETING:
+                c.sendLine(handler.goodbye());
+                StartTlsStep.waitForClientToLeave(c);
+                return false;
+            case HALF_CLOSE_BEFORE_GREETING:
+                c.shutdownOutput();
+                StartTlsStep.waitForClientToLeave(c);
+                return false;
+            case HALF_CLOSE_IN_GREETING:
+                c.send(script.protocol == ServerScript.Protocol.SMTP ? "220-test.localhost ESMTP\r\n"
+                        : greeting.substring(0, 4));
+                c.shutdownOutput();
+                StartTlsStep.waitForClientToLeave(c);
+                return false;
             case SECOND_GREETING:
                 c.sendLine(greeting);
                 c.sendLine(greeting);

@@ -7,6 +7,11 @@ import java.util.Locale;
 /** A small IMAP4rev1 server (RFC 3501, RFC 2595) with one mailbox of one message. */
 final class ImapHandler implements ProtocolHandler {
     @Override
+    public String goodbye() {
+        return "* BYE test IMAP server going away";
+    }
+
+    @Override
     public String greeting(ServerScript script) {
         if (script.preauthGreeting) {
             return "* PREAUTH [CAPABILITY IMAP4rev1] test IMAP server, logged in as " + Mailbox.USER;

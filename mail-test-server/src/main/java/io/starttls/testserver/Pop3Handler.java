@@ -9,6 +9,11 @@ final class Pop3Handler implements ProtocolHandler {
     static final String GREETING = "+OK test POP3 server ready <1896.697170952@test.localhost>";
 
     @Override
+    public String goodbye() {
+        return "-ERR test POP3 server going away";
+    }
+
+    @Override
     public String greeting(ServerScript script) {
         return GREETING;
     }

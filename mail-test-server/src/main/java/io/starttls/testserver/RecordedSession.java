@@ -17,6 +17,7 @@ public final class RecordedSession {
     private volatile String authenticatedUser;
     private volatile String handshakeFailure;
     private volatile boolean finished;
+    private volatile String clientAddress;
 
     synchronized void recordBytes(boolean inTls, byte[] b, int off, int len) {
         (inTls ? tlsBytes : clearBytes).write(b, off, len);
@@ -29,6 +30,15 @@ public final class RecordedSession {
 
     synchronized void recordMessage(String message) {
         messages.add(message);
+    }
+
+    void clientAddress(String address) {
+        this.clientAddress = address;
+    }
+
+    /** The client's address (where the connection came from). */
+    public String clientAddress() {
+        return clientAddress;
     }
 
     void tlsEstablished(String protocol) {

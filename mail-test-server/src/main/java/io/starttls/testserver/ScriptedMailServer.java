@@ -67,6 +67,7 @@ public final class ScriptedMailServer implements AutoCloseable {
                 Socket client = listener.accept();
                 clients.add(client);
                 RecordedSession session = new RecordedSession();
+                session.clientAddress(client.getInetAddress().getHostAddress());
                 sessions.add(session);
                 Thread t = new Thread(() -> serve(client, session), "test-" + script.protocol() + "-session");
                 t.setDaemon(true);

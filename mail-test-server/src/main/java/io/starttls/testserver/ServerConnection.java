@@ -16,6 +16,7 @@ import javax.net.ssl.SSLSocket;
  */
 final class ServerConnection {
     private final RecordedSession session;
+    private final Socket plain;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -23,6 +24,7 @@ final class ServerConnection {
 
     ServerConnection(Socket socket, RecordedSession session) throws IOException {
         this.socket = socket;
+        this.plain = socket;
         this.session = session;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -82,15 +84,25 @@ final class ServerConnection {
         send(line + "\r\n");
     }
 
+    /** Closes the sending side only: the client sees the end of the stream, the server still hears it. */
+    void shutdownOutput() throws IOException {
+        out.flush();
+        socket.shutdownOutput();
+    }
+
     boolean inTls() {
         return inTls;
     }
 
-    /** The server's TLS handshake; false (recorded) when the client did not complete it. */
+    /**
+     * The server's TLS handshake; false (recorded) when the client did not complete it. The plain
+     * connection stays open then: what a client sends in clear after its failed handshake is read
+     * and recorded like anything else it sends in clear.
+     */
     boolean startTls(SSLContext context, String[] protocols) {
         try {
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
-                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                    socket.getInetAddress().getHostAddress(), socket.getPort(), false);
             tls.setUseClientMode(false);
             tls.setEnabledProtocols(protocols);
             tls.startHandshake();
@@ -102,15 +114,18 @@ final class ServerConnection {
             return true;
         } catch (IOException e) {
             session.handshakeFailed(String.valueOf(e.getMessage()));
+            StartTlsStep.waitForClientToLeave(this);
             return false;
         }
     }
 
     void close() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // gone
+        for (Socket s : new Socket[] {socket, plain}) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // gone
+            }
         }
     }
 }

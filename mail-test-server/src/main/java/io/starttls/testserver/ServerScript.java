@@ -37,7 +37,17 @@ public final class ServerScript {
         /** Never a word. */
         SILENT,
         /** No STARTTLS, and error replies that echo what the client sent (credentials included). */
-        ECHO_SECRETS
+        ECHO_SECRETS,
+        /** The protocol's goodbye as the greeting (IMAP * BYE, SMTP 421, POP3 -ERR), then it listens on. */
+        GOODBYE_GREETING,
+        /** The sending side closed before any greeting (TCP half-close), then it listens on. */
+        HALF_CLOSE_BEFORE_GREETING,
+        /** Half a greeting, then the sending side closed, then it listens on. */
+        HALF_CLOSE_IN_GREETING,
+        /** STARTTLS accepted, then a TLS record header and one byte every 300 ms. */
+        DRIP_HANDSHAKE,
+        /** The greeting after a second's pause. */
+        SLOW_GREETING
     }
 
     final Protocol protocol;

@@ -8,6 +8,11 @@ import java.util.Locale;
 /** A small ESMTP server (RFC 5321, RFC 3207, RFC 4954) that accepts mail for anyone. */
 final class SmtpHandler implements ProtocolHandler {
     @Override
+    public String goodbye() {
+        return "421 4.3.2 test.localhost closing, try later";
+    }
+
+    @Override
     public String greeting(ServerScript script) {
         return "220 test.localhost ESMTP starttls-agent test server";
     }

@@ -31,6 +31,15 @@ final class StartTlsStep {
                 return false;
             case CLOSE_AFTER_STARTTLS:
                 return false;
+            case DRIP_HANDSHAKE:
+                c.sendLine(ok);
+                // A ServerHello record header, then its body one byte at a time, for a minute at most.
+                c.send("\u0016\u0003\u0003\u0040\u0000");
+                for (int i = 0; i < 200; i++) {
+                    sleep(300);
+                    c.send("\u0002");
+                }
+                return false;
             case INJECT_LATER_PACKET:
                 c.sendLine(ok);
                 sleep(300);

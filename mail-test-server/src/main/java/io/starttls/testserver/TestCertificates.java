@@ -37,8 +37,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class TestCertificates {
     /** Which certificate a test server presents. */
     public enum Kind {
-        GOOD, WRONG_NAME, EXPIRED, NOT_YET_VALID, SELF_SIGNED, UNTRUSTED_CA
+        GOOD, WRONG_NAME, EXPIRED, NOT_YET_VALID, SELF_SIGNED, UNTRUSTED_CA,
+        /** Valid for the name localhost only, not for the addresses 127.0.0.1 and ::1. */
+        LOCALHOST_NAME_ONLY,
+        /** Its subject holds a line feed and a fake log line, and no subject alternative name. */
+        FORGED_NAME
     }
+
+    /** The fake log line inside the FORGED_NAME certificate's subject. */
+    public static final String FORGED_LOG_LINE = "WARN starttls-agent - forged line from a certificate";
 
     public static final char[] PASSWORD = "changeit".toCharArray();
 
@@ -59,6 +66,13 @@ public final class TestCertificates {
                     case WRONG_NAME:
                         cert = leaf("CN=mail.other.example", keys, new String[] {"mail.other.example"},
                                 days(-1), days(30));
+                        break;
+                    case LOCALHOST_NAME_ONLY:
+                        cert = leaf("CN=localhost", keys, new String[] {"localhost"}, days(-1), days(30));
+                        break;
+                    case FORGED_NAME:
+                        cert = sign("CN=mail.forged.example\n" + FORGED_LOG_LINE, keys, "CN=starttls-agent Test CA",
+                                caKeys.getPrivate(), days(-1), days(30), false, null);
                         break;
                     case EXPIRED:
                         cert = leaf("CN=localhost", keys, null, days(-30), days(-1));

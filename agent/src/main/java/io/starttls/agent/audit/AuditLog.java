@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import io.starttls.agent.protocol.Printable;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * logging costs nothing at start-up.
  */
 public final class AuditLog {
+    private static final int MAX_LINE = 4000;
     private final Logger log;
     private final File jsonFile;
     private OutputStream json;
@@ -25,7 +27,9 @@ public final class AuditLog {
 
     public void write(AuditRecord record) {
         if (log != null) {
-            String line = AuditFormat.humanLine(record);
+            // Printable: certificate names and server text are chosen by the server, and a line
+            // feed in them would forge a log line of its own.
+            String line = Printable.of(AuditFormat.humanLine(record), MAX_LINE);
             switch (record.outcome) {
                 case UPGRADED:
                 case APP_MANAGED_TLS:
@@ -52,7 +56,7 @@ public final class AuditLog {
     /** A human line that is not a record: advice for the operator. */
     public void warn(String line) {
         if (log != null) {
-            log.warn(line);
+            log.warn(Printable.of(line, MAX_LINE));
         }
     }
 

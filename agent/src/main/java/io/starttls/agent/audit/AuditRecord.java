@@ -1,5 +1,6 @@
 package io.starttls.agent.audit;
 
+import io.starttls.agent.protocol.Printable;
 import io.starttls.agent.tls.TlsDetails;
 
 /**
@@ -85,7 +86,7 @@ public final class AuditRecord {
         public Builder outcome(Outcome outcome, String reason, String detail) {
             this.outcome = outcome;
             this.reason = reason;
-            this.detail = detail;
+            this.detail = detail == null ? null : Printable.of(detail, 600);
             return this;
         }
 

@@ -35,21 +35,35 @@ public final class AgentArguments {
         return false;
     }
 
+    private static boolean isKnownKey(String word) {
+        for (String key : KEYS) {
+            if (key.equalsIgnoreCase(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static AgentConfig parse(String arguments) throws ConfigException {
         AgentConfig.Builder b = new AgentConfig.Builder();
         Map<MailProtocol, int[]> portLists = new EnumMap<MailProtocol, int[]>(MailProtocol.class);
         Set<String> seen = new HashSet<String>();
         if (arguments != null && !arguments.trim().isEmpty()) {
-            for (String entry : arguments.split(",", -1)) {
-                entry = entry.trim();
+            String[] entries = arguments.split(",", -1);
+            for (int n = 0; n < entries.length; n++) {
+                // No message below quotes the arguments as a whole, nor an entry that is not a
+                // known key=value: a trust store password, or a piece of one cut at a comma, is
+                // never echoed.
+                String entry = entries[n].trim();
                 if (entry.isEmpty()) {
-                    throw new ConfigException("empty entry in the agent arguments '" + arguments
-                            + "': separate key=value entries with single commas");
+                    throw new ConfigException("entry " + (n + 1) + " of the agent arguments is empty: separate "
+                            + "key=value entries with single commas (a value cannot contain a comma)");
                 }
                 int eq = entry.indexOf('=');
                 if (eq < 0) {
-                    throw new ConfigException("agent argument '" + entry + "' has no value: write key=value; "
-                            + "known keys: " + String.join(", ", KEYS));
+                    throw new ConfigException("entry " + (n + 1) + " of the agent arguments"
+                            + (isKnownKey(entry) ? " ('" + entry + "')" : "") + " has no value: write key=value "
+                            + "(a value cannot contain a comma); known keys: " + String.join(", ", KEYS));
                 }
                 String key = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 String value = entry.substring(eq + 1).trim();
@@ -120,8 +134,9 @@ public final class AgentArguments {
             case "help":
                 break;
             default:
-                throw new ConfigException("unknown agent argument '" + key + "' in '" + entry + "'; known keys: "
-                        + String.join(", ", KEYS) + " (see =help)");
+                throw new ConfigException("unknown agent argument "
+                        + (key.matches("[a-z-]{1,30}") ? "'" + key + "'" : "key") + " (its value is not shown); "
+                        + "known keys: " + String.join(", ", KEYS) + " (see =help)");
         }
     }
 

@@ -1,94 +1,72 @@
 package io.starttls.agent.guard;
 
-import io.starttls.agent.audit.AuditRecord;
-import io.starttls.agent.audit.CallerLocator;
 import io.starttls.agent.audit.Outcome;
 import io.starttls.agent.config.AgentConfig;
-import io.starttls.agent.config.BlockStyle;
 import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.Mode;
 import io.starttls.agent.protocol.BlockReply;
-import io.starttls.agent.protocol.AppTlsWatch;
-import io.starttls.agent.protocol.CommandObserver;
 import io.starttls.agent.protocol.Dialects;
-import io.starttls.agent.protocol.NegotiationException;
-import io.starttls.agent.protocol.NegotiationOutcome;
 import io.starttls.agent.protocol.Reasons;
-import io.starttls.agent.tls.EstablishedTls;
-import io.starttls.agent.tls.TlsUpgradeException;
+import io.starttls.agent.tls.TlsDetails;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One guarded mail connection. Nothing happens at connect: the application's first read or write
- * runs the negotiation (greeting, STARTTLS, handshake), then every byte goes through TLS, in clear
- * (fallback or monitor), or nowhere (blocked), as the policy decided.
+ * One guarded mail connection, as a small state machine. Nothing happens at connect: the
+ * application's first read or write runs the negotiation ({@link SessionSetup}), then every byte
+ * goes through the agent's TLS, in clear under a watch, or nowhere, as the policy decided.
+ *
+ * <pre>
+ *   NEW ──first read/write──▶ NEGOTIATING ──▶ TLS | CLEAR | BLOCKED | CLOSED
+ *   NEW ──monitor, app-managed, the application's own TLS──▶ CLEAR
+ *   TLS, CLEAR ──refused by the watch or the TLS policy──▶ BLOCKED
+ *   any ──the application closes the socket──▶ CLOSED   (BLOCKED stays BLOCKED: its reply is read)
+ * </pre>
+ *
+ * The lock guards state changes only and is never held across I/O: another thread's close() never
+ * waits for the negotiation (it closes the socket, which ends the negotiation's I/O at once), and a
+ * thread that must wait for the negotiation waits on the lock's condition, not on a lock the
+ * negotiation needs.
  */
 final class GuardedConnection {
-    private enum State { NEW, TLS, CLEAR, BLOCKED, CLOSED }
+    enum State { NEW, NEGOTIATING, TLS, CLEAR, BLOCKED, CLOSED }
 
-    private static final byte[] NOTHING = new byte[0];
-
-    private final Socket socket;
-    private final MailProtocol protocol;
-    private final MailSockets runtime;
-    private final AgentConfig config;
-    private final String host;
-    private final String address;
-    private final int port;
-    private final String appClass;
+    final MailProtocol protocol;
+    final MailSockets runtime;
+    final AgentConfig config;
+    final Transport transport;
+    final Destination destination;
+    final ConnectionRecord record;
     private final Object lock = new Object();
-
-    private volatile State state;
-    /** The socket that carries the bytes: the application's, or the one that replaced it. */
-    private Socket transport;
-    private InputStream rawIn;
-    private OutputStream rawOut;
+    private volatile State state = State.NEW;
+    private volatile boolean closing;
+    private final Replay replay = new Replay();
+    private volatile AgentTls tls;
+    private volatile AppTlsWatch watch;
+    private volatile Block block;
+    private volatile Deadline handshakeDeadline;
+    private volatile HandshakeInput handshakeInput;
+    private final AppTlsCheck appTls;
     private GuardedInputStream appIn;
     private GuardedOutputStream appOut;
-    private boolean upgrading;
-    private SSLSocket tls;
-    private InputStream tlsIn;
-    private OutputStream tlsOut;
-    private byte[] replay = NOTHING;
-    private int replayPos;
-    private byte[] blockReply;
-    private int blockPos;
-    private String blockMessage;
-    private AppTlsWatch watch;
-    /** The first commands the application sends through the agent's TLS, to notice its own STARTTLS. */
-    private CommandObserver tlsCommandWatch;
-    private int tlsBytesWatched;
-    private boolean appManaged;
-    private AuditRecord.Builder pendingRecord;
 
     GuardedConnection(Socket socket, MailProtocol protocol, MailSockets runtime) {
-        this.socket = socket;
         this.protocol = protocol;
         this.runtime = runtime;
         this.config = runtime.config();
-        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-        // getHostString: the name the application used, or the literal; never a reverse-DNS name.
-        this.host = remote.getHostString();
-        this.address = remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
-        this.port = remote.getPort();
-        this.appClass = CallerLocator.applicationClass();
-        this.transport = socket;
+        this.transport = new Transport(socket, runtime.access());
+        this.destination = Destination.of(socket, runtime.access());
+        this.record = new ConnectionRecord(runtime, destination, protocol, config);
+        this.appTls = new AppTlsCheck(this);
         if (config.mode() == Mode.MONITOR) {
-            watch = new AppTlsWatch(protocol, false);
-            pendingRecord = record(Outcome.PLAINTEXT_OBSERVED, null, null);
-            state = State.CLEAR;
-        } else {
-            state = State.NEW;
-            if (config.appManaged().matches(host, port, appClass)) {
-                appManaged();
-            }
+            watch(new AppTlsWatch(protocol, false), Outcome.PLAINTEXT_OBSERVED, null, null);
+        } else if (config.appManaged().matches(destination.host(), destination.port(), destination.appClass())) {
+            appManaged();
         }
     }
 
@@ -98,41 +76,37 @@ final class GuardedConnection {
      * that it would send before its TLS is up. Only possible before the first byte was read.
      */
     void appManaged() {
-        synchronized (lock) {
-            if (state != State.NEW) {
-                return;
-            }
-            appManaged = true;
-            watch = new AppTlsWatch(protocol, config.mode() == Mode.ENFORCE);
-            pendingRecord = record(config.mode() == Mode.ENFORCE ? Outcome.PLAINTEXT_OBSERVED
-                    : Outcome.PLAINTEXT_FALLBACK, Reasons.APP_DID_NOT_START_TLS,
-                    "the application, which manages STARTTLS itself, did not start TLS");
-            state = State.CLEAR;
-        }
+        boolean enforce = config.mode() == Mode.ENFORCE;
+        watch(new AppTlsWatch(protocol, enforce), enforce ? Outcome.PLAINTEXT_OBSERVED : Outcome.PLAINTEXT_FALLBACK,
+                Reasons.APP_DID_NOT_START_TLS, "the application, which manages STARTTLS itself, did not start TLS");
     }
 
-    /**
-     * The application's first bytes are a TLS handshake: it runs TLS itself over this plain socket
-     * (JavaMail's and Commons Net's implicit TLS layer an SSLSocket over a plain one). Nothing of it
-     * is clear text; stand aside and only watch for the record.
-     */
+    /** The application's first bytes are a TLS handshake: it runs TLS itself over this plain socket. */
     private void implicitTlsByTheApplication() {
+        AppTlsWatch w = new AppTlsWatch(protocol, config.mode() == Mode.ENFORCE);
+        w.tlsFromTheStart();
+        watch(w, Outcome.APP_MANAGED_TLS, null, "the application runs TLS from the first byte");
+    }
+
+    private void watch(AppTlsWatch w, Outcome outcome, String reason, String detail) {
         synchronized (lock) {
             if (state != State.NEW) {
                 return;
             }
-            watch = new AppTlsWatch(protocol, false);
-            watch.tlsFromTheStart();
-            pendingRecord = record(Outcome.APP_MANAGED_TLS, null, "the application runs TLS from the first byte");
+            watch = w;
+            record.later(outcome, reason, detail);
             state = State.CLEAR;
         }
     }
 
-    InputStream input(InputStream raw) {
+    /** The application layered its own TLS socket over this one (seen at JSSE's createSocket). */
+    void appLayeredTls(SSLSocket ssl) {
+        appTls.layered(ssl);
+    }
+
+    InputStream input(Socket from, InputStream raw) {
+        transport.offer(from, raw);
         synchronized (lock) {
-            if (transport == socket) {
-                rawIn = raw;
-            }
             if (appIn == null) {
                 appIn = new GuardedInputStream(this);
             }
@@ -140,11 +114,9 @@ final class GuardedConnection {
         }
     }
 
-    OutputStream output(OutputStream raw) {
+    OutputStream output(Socket from, OutputStream raw) {
+        transport.offer(from, raw);
         synchronized (lock) {
-            if (transport == socket) {
-                rawOut = raw;
-            }
             if (appOut == null) {
                 appOut = new GuardedOutputStream(this);
             }
@@ -154,52 +126,79 @@ final class GuardedConnection {
 
     /** The stream the agent's own code (or JSSE on its behalf) gets when it asks the socket. */
     Object streamForAgent(Object raw) {
-        if (upgrading && raw instanceof InputStream) {
-            return new FirstRecordCheck((InputStream) raw);
+        Deadline d = handshakeDeadline;
+        if (d != null && raw instanceof InputStream) {
+            HandshakeInput in = new HandshakeInput((InputStream) raw, transport, d);
+            handshakeInput = in;
+            return in;
         }
         return raw;
     }
 
+    void beginAgentHandshake(Deadline deadline) {
+        handshakeDeadline = deadline;
+    }
+
+    void endAgentHandshake() {
+        handshakeDeadline = null;
+        HandshakeInput in = handshakeInput;
+        if (in != null) {
+            in.handshakeDone();
+        }
+    }
+
     int read(byte[] b, int off, int len) throws IOException {
-        State s = negotiated();
-        synchronized (lock) {
-            if (replayPos < replay.length) {
-                int n = Math.min(len, replay.length - replayPos);
-                System.arraycopy(replay, replayPos, b, off, n);
-                replayPos += n;
-                return n;
-            }
+        State s = settled();
+        int n = replay.read(b, off, len);
+        if (n > 0) {
+            return n;
         }
         switch (s) {
             case TLS:
-                return tlsIn.read(b, off, len);
+                return tls.in().read(b, off, len);
             case CLEAR:
-                int n = rawIn.read(b, off, len);
-                if (n > 0 && watch != null) {
-                    watch.inbound(b, off, n);
-                }
-                return n;
+                return readClear(b, off, len);
             case BLOCKED:
-                return readBlockReply(b, off, len);
+                return block.read(b, off, len);
             default:
                 throw new SocketException("Socket is closed");
         }
     }
 
+    private int readClear(byte[] b, int off, int len) throws IOException {
+        int n;
+        try {
+            n = rawIn().read(b, off, len);
+        } catch (IOException e) {
+            if (state == State.BLOCKED) {
+                return block.read(b, off, len); // blocked by a writing thread meanwhile
+            }
+            throw e;
+        }
+        AppTlsWatch w = watch;
+        if (n > 0 && w != null) {
+            synchronized (w) {
+                w.inbound(b, off, n);
+            }
+        }
+        return n;
+    }
+
     int available() throws IOException {
         // Old code polls available() for the greeting before it reads: the negotiation must run
         // here too, or such an application would wait for ever for bytes the agent holds back.
-        State s = negotiated();
-        synchronized (lock) {
-            if (replayPos < replay.length) {
-                return replay.length - replayPos;
-            }
+        State s = settled();
+        int r = replay.available();
+        if (r > 0) {
+            return r;
         }
         switch (s) {
             case TLS:
-                return tlsIn.available();
+                return tls.in().available();
             case CLEAR:
-                return rawIn.available();
+                return rawIn().available();
+            case BLOCKED:
+                return block.available();
             default:
                 return 0;
         }
@@ -209,261 +208,186 @@ final class GuardedConnection {
         if (state == State.NEW && AppTlsWatch.looksLikeTlsRecord(b, off, len)) {
             implicitTlsByTheApplication();
         }
-        State s = negotiated();
-        switch (s) {
+        switch (settled()) {
             case TLS:
-                if (tlsCommandWatch != null) {
-                    noticeOwnStartTls(b, off, len);
+                if (tls.write(b, off, len)) {
+                    runtime.warn("the application sent STARTTLS itself to " + destination + " inside the agent's "
+                            + "TLS, where the server will refuse it: if it manages TLS itself, start the agent with "
+                            + "app-managed=" + destination.host() + "@" + destination.port() + " or app-managed="
+                            + destination.appClass());
                 }
-                tlsOut.write(b, off, len);
                 break;
             case CLEAR:
-                if (watch == null) {
-                    rawOut.write(b, off, len);
-                    break;
-                }
-                byte[] allowed = watch.outbound(b, off, len);
-                if (allowed == AppTlsWatch.SEND_AS_IS) {
-                    rawOut.write(b, off, len);
-                } else if (allowed == null) {
-                    synchronized (lock) {
-                        block(Reasons.CLEARTEXT_REFUSED, "the application sent " + watch.refusedCommand()
-                                + " before its own TLS was up", false);
-                    }
-                    writeBlocked();
-                } else if (allowed.length > 0) {
-                    rawOut.write(allowed);
-                }
+                writeClear(b, off, len);
                 break;
             case BLOCKED:
-                writeBlocked();
+                block.write();
                 break;
             default:
                 throw new SocketException("Socket is closed");
         }
     }
 
-    /**
-     * A hand-written client that runs STARTTLS itself now sends it inside the agent's TLS, where the
-     * server refuses it. Say once what happened and how to fix it; stop looking after a few commands.
-     */
-    private void noticeOwnStartTls(byte[] b, int off, int len) {
-        int n = Math.min(len, 1024 - tlsBytesWatched);
-        tlsCommandWatch.feed(b, off, n);
-        tlsBytesWatched += n;
-        if (tlsCommandWatch.sawStartTls()) {
-            runtime.warn("the application sent STARTTLS itself to " + host + ":" + port + " (app=" + appClass
-                    + ") inside the agent's TLS, where the server will refuse it: if it manages TLS itself, start "
-                    + "the agent with app-managed=" + host + "@" + port + " or app-managed=" + appClass);
-            tlsCommandWatch = null;
-        } else if (tlsBytesWatched >= 1024) {
-            tlsCommandWatch = null;
+    private void writeClear(byte[] b, int off, int len) throws IOException {
+        AppTlsWatch w = watch;
+        byte[] allowed;
+        boolean checkFirst;
+        String refusal;
+        synchronized (w) {
+            allowed = w.outbound(b, off, len);
+            checkFirst = allowed != null && w.applicationDataSent() > 0 && !appTls.checked();
+            refusal = w.refusal();
         }
-    }
-
-    /** The session is over; what the application still writes goes nowhere (or throws, if asked). */
-    private void writeBlocked() throws IOException {
-        if (config.blockStyle() == BlockStyle.EXCEPTION) {
-            throw new SessionBlockedException(blockMessage);
+        if (allowed == null) {
+            refuse(Reasons.CLEARTEXT_REFUSED, refusal);
+            block.write();
+            return;
+        }
+        if (checkFirst && !appTls.allowsApplicationData(w)) {
+            block.write();
+            return;
+        }
+        if (allowed == AppTlsWatch.SEND_AS_IS) {
+            rawOut().write(b, off, len);
+        } else if (allowed.length > 0) {
+            rawOut().write(allowed);
         }
     }
 
     void flush() throws IOException {
         State s = state;
         if (s == State.TLS) {
-            tlsOut.flush();
+            tls.flush();
         } else if (s == State.CLEAR) {
-            rawOut.flush();
+            rawOut().flush();
         }
     }
 
-    private int readBlockReply(byte[] b, int off, int len) throws IOException {
-        if (config.blockStyle() == BlockStyle.EXCEPTION) {
-            throw new SessionBlockedException(blockMessage);
-        }
-        synchronized (lock) {
-            if (blockPos >= blockReply.length) {
-                return -1;
-            }
-            int n = Math.min(len, blockReply.length - blockPos);
-            System.arraycopy(blockReply, blockPos, b, off, n);
-            blockPos += n;
-            return n;
-        }
+    /** sendUrgentData would put a byte on the wire beside the guard, in clear even beside TLS. */
+    boolean refusesUrgentData() {
+        return config.mode() != Mode.MONITOR;
     }
 
-    private State negotiated() throws IOException {
+    /** The state once the negotiation has run: this thread runs it, or waits for the one that does. */
+    private State settled() throws IOException {
         State s = state;
-        if (s != State.NEW) {
+        if (s != State.NEW && s != State.NEGOTIATING) {
             return s;
         }
+        boolean mine;
         synchronized (lock) {
-            if (state == State.NEW) {
-                negotiate();
+            mine = state == State.NEW;
+            if (mine) {
+                state = State.NEGOTIATING;
             }
-            return state;
         }
-    }
-
-    private void negotiate() {
-        GuardedConnection previous = Reentry.enter(this);
-        try {
-            int appTimeout = socket.getSoTimeout();
-            boolean appNoDelay = socket.getTcpNoDelay();
-            int timeout = appTimeout > 0 ? Math.min(appTimeout, config.negotiationTimeoutMillis())
-                    : config.negotiationTimeoutMillis();
-            // The negotiation alternates short writes and reads: Nagle's algorithm would hold each
-            // write until the server's delayed ACK. TLS records are whole writes, so it stays off.
-            socket.setTcpNoDelay(true);
-            if (rawIn == null) {
-                rawIn = socket.getInputStream();
+        if (mine) {
+            new SessionSetup(this).run();
+            if (state == State.NEGOTIATING) {
+                block(Reasons.AGENT_FAULT, "internal error in starttls-agent (the negotiation did not settle); "
+                        + "please report it", false);
             }
-            if (rawOut == null) {
-                rawOut = socket.getOutputStream();
+        } else {
+            if (Reentry.driving() == this) {
+                throw new SocketException("starttls-agent: the connection is still being negotiated");
             }
-            RawLineChannel channel = new RawLineChannel(socket, rawIn, rawOut, timeout, config.maxLineBytes());
-            NegotiationOutcome outcome;
-            try {
-                outcome = Dialects.negotiation(protocol, config.ehloName(), socket.getLocalAddress(),
-                        config.maxLineBytes()).negotiate(channel);
-            } catch (NegotiationException e) {
-                outcome = NegotiationOutcome.abort(e.reason(), e.getMessage());
-            } catch (SocketTimeoutException e) {
-                outcome = NegotiationOutcome.abort(Reasons.NEGOTIATION_TIMEOUT,
-                        "the server did not answer within " + timeout + " ms");
-            } catch (IOException e) {
-                outcome = NegotiationOutcome.abort(Reasons.CONNECTION_CLOSED,
-                        "the connection failed during the negotiation: " + e.getMessage());
-            }
-            act(outcome, channel, appTimeout, appNoDelay);
-        } catch (IOException e) {
-            block(Reasons.CONNECTION_CLOSED, "the connection failed during the negotiation: " + e.getMessage(), false);
-        } catch (RuntimeException | Error e) {
-            // Fail closed: a fault of the agent's must not let the session go out unprotected.
-            block(Reasons.AGENT_FAULT, "internal error in starttls-agent (" + e + "); please report it", false);
-        } finally {
-            Reentry.exit(previous);
-        }
-    }
-
-    private void act(NegotiationOutcome outcome, RawLineChannel channel, int appTimeout, boolean appNoDelay)
-            throws IOException {
-        switch (outcome.kind()) {
-            case START_TLS:
-                startTls(outcome, appTimeout, appNoDelay);
-                break;
-            case CLEAR_ONLY:
-                if (config.mode() == Mode.ENFORCE) {
-                    // Say goodbye in the server's protocol, unless it turned out to speak another one.
-                    block(outcome.reason(), outcome.detail(), !Reasons.UNEXPECTED_GREETING.equals(outcome.reason()));
-                } else {
-                    continueInClear(concat(outcome.replay(), channel.unread()), appTimeout, appNoDelay);
-                    watch = new AppTlsWatch(protocol, false);
-                    pendingRecord = record(Outcome.PLAINTEXT_FALLBACK, outcome.reason(), outcome.detail());
+            synchronized (lock) {
+                while (state == State.NEGOTIATING) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while the mail session was negotiated");
+                    }
                 }
-                break;
-            case RETRY_IN_CLEAR:
-                retryInClearOrBlock(outcome.reason(), outcome.detail(), appTimeout, appNoDelay);
-                break;
-            case SERVER_CLOSING:
-                continueInClear(concat(outcome.replay(), channel.unread()), appTimeout, appNoDelay);
-                runtime.audit(record(Outcome.SERVER_CLOSED, outcome.reason(), outcome.detail()).build());
-                break;
-            default:
-                block(outcome.reason(), outcome.detail(), false);
-                break;
-        }
-    }
-
-    private void startTls(NegotiationOutcome outcome, int appTimeout, boolean appNoDelay) throws IOException {
-        EstablishedTls upgraded;
-        upgrading = true;
-        try {
-            upgraded = runtime.upgrader().upgrade(socket, host, port);
-        } catch (TlsUpgradeException e) {
-            upgrading = false;
-            if (Reasons.TLS_HANDSHAKE_FAILED.equals(e.reason())) {
-                retryInClearOrBlock(e.reason(), e.getMessage(), appTimeout, appNoDelay);
-            } else {
-                block(e.reason(), e.getMessage(), false);
             }
-            return;
-        } finally {
-            upgrading = false;
         }
-        socket.setSoTimeout(appTimeout);
-        tls = upgraded.socket();
-        tlsCommandWatch = new CommandObserver(protocol);
-        tlsIn = tls.getInputStream();
-        tlsOut = tls.getOutputStream();
-        replay = outcome.replay();
-        state = State.TLS;
-        runtime.audit(record(Outcome.UPGRADED, null, null).tls(upgraded.details()).build());
+        return state;
     }
 
-    /**
-     * The server broke the session after STARTTLS. Enforce blocks. Opportunistic does what Postfix
-     * does at security level "may": it goes on in clear over a new connection to the same address,
-     * so that a broken TLS server does not stop mail that would have gone out without the agent.
-     */
-    private void retryInClearOrBlock(String reason, String detail, int appTimeout, boolean appNoDelay)
-            throws IOException {
-        if (config.mode() == Mode.ENFORCE) {
-            block(reason, detail, false);
+    boolean closing() {
+        return closing;
+    }
+
+    /** The negotiation's result: the session goes on over the agent's TLS. */
+    void settleTls(AgentTls agentTls, byte[] greeting, TlsDetails details) {
+        if (closing) {
+            agentTls.close();
+            closedDuringNegotiation();
             return;
         }
-        Socket replacement = new Socket();
-        try {
-            int timeout = appTimeout > 0 ? Math.min(appTimeout, config.negotiationTimeoutMillis())
-                    : config.negotiationTimeoutMillis();
-            replacement.connect(socket.getRemoteSocketAddress(), timeout);
-            InputStream in = replacement.getInputStream();
-            OutputStream out = replacement.getOutputStream();
-            RawLineChannel channel = new RawLineChannel(replacement, in, out, timeout, config.maxLineBytes());
-            byte[] greeting = Dialects.readGreeting(protocol, channel);
-            replacement.setSoTimeout(appTimeout);
-            replacement.setTcpNoDelay(appNoDelay);
-            // The broken connection stays open until the application closes its socket: closing it
-            // now would make the application's next getOutputStream() fail.
-            transport = replacement;
-            rawIn = in;
-            rawOut = out;
-            replay = concat(greeting, channel.unread());
-            state = State.CLEAR;
-            watch = new AppTlsWatch(protocol, false);
-            pendingRecord = record(Outcome.PLAINTEXT_FALLBACK, reason,
-                    detail + "; went on in clear over a new connection");
-        } catch (IOException e) {
-            closeQuietly(replacement);
-            block(reason, detail + "; a new connection in clear failed too (" + e.getMessage() + ")", false);
+        tls = agentTls;
+        replay.set(greeting);
+        record.now(Outcome.UPGRADED, null, null, details, null);
+        publish(State.TLS);
+    }
+
+    /** The negotiation's result: the session goes on in clear, watched. */
+    void settleClear(byte[] forApplication, Outcome outcome, String reason, String detail) {
+        if (closing) {
+            closedDuringNegotiation();
+            return;
         }
+        watch = new AppTlsWatch(protocol, false);
+        replay.set(forApplication);
+        record.later(outcome, reason, detail);
+        publish(State.CLEAR);
     }
 
-    private void continueInClear(byte[] bytesForApp, int appTimeout, boolean appNoDelay) throws IOException {
-        socket.setSoTimeout(appTimeout);
-        socket.setTcpNoDelay(appNoDelay);
-        replay = bytesForApp;
-        state = State.CLEAR;
+    /** The server ended the session; under enforce the application gets its words and nothing goes out. */
+    void settleServerEnded(String reason, String detail, byte[] serverWords) {
+        end(Outcome.SERVER_CLOSED, reason, detail + "; nothing of the application's was sent", serverWords, false);
     }
 
-    private void block(String reason, String detail, boolean sayGoodbye) {
-        blockMessage = "starttls-agent blocked the session to " + host + ":" + port + ": " + detail + " ["
-                + reason + "]; nothing was sent, try again later";
-        blockReply = BlockReply.of(protocol, blockMessage);
-        state = State.BLOCKED;
-        pendingRecord = null; // this is the connection's one record
-        runtime.audit(record(Outcome.BLOCKED, reason, detail).build());
+    /** The session may not go on: a temporary failure in the protocol's words, then the end. */
+    void block(String reason, String detail, boolean sayGoodbye) {
+        end(Outcome.BLOCKED, reason, detail, null, sayGoodbye);
+    }
+
+    /** Refused from a writing thread, in TLS or clear: the record says what crossed before. */
+    void refuse(String reason, String detail) {
+        end(Outcome.BLOCKED, reason, detail, null, false);
+    }
+
+    private void closedDuringNegotiation() {
+        end(Outcome.BLOCKED, Reasons.APP_CLOSED, "the application closed the socket during the negotiation", null,
+                false);
+    }
+
+    private void end(Outcome outcome, String reason, String detail, byte[] reply, boolean sayGoodbye) {
+        if (closing && state == State.NEGOTIATING) {
+            // The negotiation failed because the application closed the socket meanwhile.
+            reason = Reasons.APP_CLOSED;
+            detail = "the application closed the socket during the negotiation";
+        }
+        String message = "starttls-agent blocked the session to " + destination.host() + ":" + destination.port()
+                + ": " + detail + " [" + reason + "]; nothing was sent, try again later";
+        block = new Block(config.blockStyle(), reply != null ? reply : BlockReply.of(protocol, message), message);
+        record.now(outcome, reason, detail, null, watch);
+        publish(closing ? State.CLOSED : State.BLOCKED);
+        // Waiters are released first: one may hold the socket's monitor, which close() needs.
         GuardedConnection previous = Reentry.enter(this);
         try {
-            if (sayGoodbye && rawOut != null) {
-                rawOut.write(Dialects.quit(protocol));
-                rawOut.flush();
+            if (sayGoodbye && !closing) {
+                OutputStream out = transport.out();
+                out.write(Dialects.quit(protocol));
+                out.flush();
             }
         } catch (IOException e) {
             // The server is gone already; nothing to say goodbye to.
         } finally {
-            closeQuietly(socket);
+            transport.closeReplacement();
+            Transport.closeQuietly(transport.appSocket());
             Reentry.exit(previous);
+        }
+    }
+
+    private void publish(State settled) {
+        synchronized (lock) {
+            if (state != State.CLOSED) {
+                state = settled;
+            }
+            lock.notifyAll();
         }
     }
 
@@ -472,41 +396,42 @@ final class GuardedConnection {
         return state == State.TLS;
     }
 
-    /** Where this connection goes and who made it, for log lines. */
     String describe() {
-        return host + ":" + port + " (app=" + appClass + ")";
+        return destination.toString();
     }
 
     /** The application closed a stream: like the JDK's socket streams, that closes the socket. */
     void closeSocket() throws IOException {
-        socket.close();
+        transport.appSocket().close();
     }
 
-    /** Called when the socket is being closed, by the application or the agent. */
+    /**
+     * The socket is being closed, by the application or the agent. Returns at once: a negotiation
+     * in progress is not waited for; the close that follows ends its I/O, and it records that.
+     */
     void onSocketClose() {
         if (Reentry.driving() == this) {
             return;
         }
-        SSLSocket open;
+        State was;
         synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            open = state == State.TLS ? tls : null;
-            if (state != State.BLOCKED) {
+            closing = true;
+            was = state;
+            if (was != State.NEGOTIATING && was != State.BLOCKED) {
                 state = State.CLOSED;
             }
+            lock.notifyAll();
+        }
+        if (was == State.NEGOTIATING || was == State.CLOSED) {
+            return;
         }
         GuardedConnection previous = Reentry.enter(this);
         try {
-            if (open != null) {
-                open.close(); // close_notify; the application's close then closes the plain socket
+            AgentTls open = tls;
+            if (was == State.TLS && open != null) {
+                open.close();
             }
-            if (transport != socket) {
-                transport.close();
-            }
-        } catch (IOException e) {
-            // Closing anyway.
+            transport.closeReplacement();
         } finally {
             Reentry.exit(previous);
         }
@@ -515,50 +440,33 @@ final class GuardedConnection {
 
     /** Writes the record of a clear-text session, now that its flags are known. Once only. */
     void flushRecord() {
-        AuditRecord.Builder pending;
-        synchronized (lock) {
-            pending = pendingRecord;
-            pendingRecord = null;
-        }
-        if (pending == null) {
-            return;
-        }
-        if (watch != null) {
-            pending.clearText(watch.sawCredentials(), watch.sawMail());
-            if (watch.tlsStarted() && watch.serverHello().details() != null) {
-                pending.outcome(Outcome.APP_MANAGED_TLS, null, "the application started TLS itself")
-                        .tls(watch.serverHello().details());
-            } else if (watch.tlsStarted()) {
-                pending.outcome(pending.outcome(), Reasons.TLS_HANDSHAKE_FAILED,
-                        "the application's own TLS handshake did not complete");
-            }
-        }
-        runtime.audit(pending.build());
+        record.flush(watch, appTls.details(), appTls.problem());
     }
 
-    private AuditRecord.Builder record(Outcome outcome, String reason, String detail) {
-        return new AuditRecord.Builder()
-                .destination(host, address, port)
-                .policy(protocol.word(), config.mode().word(), config.verify().word())
-                .outcome(outcome, reason, detail)
-                .appClass(appClass);
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        if (b.length == 0) {
-            return a;
+    /** The raw streams; asked of the socket on a marked thread, so that the hook hands out the JDK's. */
+    private InputStream rawIn() throws IOException {
+        InputStream in = transport.cachedIn();
+        if (in != null) {
+            return in;
         }
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static void closeQuietly(Socket socket) {
+        GuardedConnection previous = Reentry.enter(this);
         try {
-            socket.close();
-        } catch (IOException e) {
-            // Already closed.
+            return transport.in();
+        } finally {
+            Reentry.exit(previous);
+        }
+    }
+
+    private OutputStream rawOut() throws IOException {
+        OutputStream out = transport.cachedOut();
+        if (out != null) {
+            return out;
+        }
+        GuardedConnection previous = Reentry.enter(this);
+        try {
+            return transport.out();
+        } finally {
+            Reentry.exit(previous);
         }
     }
 }

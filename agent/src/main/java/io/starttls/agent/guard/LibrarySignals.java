@@ -21,6 +21,14 @@ final class LibrarySignals {
         return "commons-net-exectls".equals(signal[0]);
     }
 
+    /** The application's TLS socket layered over a mail socket (JSSE's createSocket), or null. */
+    static javax.net.ssl.SSLSocket layeredTls(Object[] signal) {
+        if ("layered-tls".equals(signal[0]) && signal[1] instanceof javax.net.ssl.SSLSocket) {
+            return (javax.net.ssl.SSLSocket) signal[1];
+        }
+        return null;
+    }
+
     /** True when the library will run STARTTLS itself on the socket. */
     static boolean appManagesTls(Object[] signal) {
         if ("javamail".equals(signal[0])) {

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Everything the agent needs once a mail connection exists: the guards, the TLS context, the audit
@@ -22,20 +24,30 @@ import java.security.GeneralSecurityException;
 public final class MailSockets {
     private final AgentConfig config;
     private final AuditLog auditLog;
-    private final GuardSlot slot;
+    private final SocketAccess access;
     private final OpenSessions open = new OpenSessions();
     private TlsUpgrader upgrader;
     private GeneralSecurityException upgraderFailure;
+    private volatile boolean toldOfAnsweredStartTls;
 
-    public MailSockets(AgentConfig config, GuardSlot slot) {
+    public MailSockets(AgentConfig config, SocketAccess access) {
         this.config = config;
-        this.slot = slot;
+        this.access = access;
         this.auditLog = new AuditLog(config.logEnabled(), config.auditLog());
-        Runtime.getRuntime().addShutdownHook(new Thread(this::flushOpenSessions, "starttls-agent-audit"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(this::flushOpenSessions, "starttls-agent-audit"));
+        } catch (IllegalStateException e) {
+            // The first mail socket was opened by a shutdown hook: the JVM is exiting already, and
+            // every record is written when its socket closes.
+        }
     }
 
     AgentConfig config() {
         return config;
+    }
+
+    SocketAccess access() {
+        return access;
     }
 
     /**
@@ -44,11 +56,14 @@ public final class MailSockets {
      */
     public Object onStream(Socket socket, MailProtocol protocol, Object raw) {
         GuardedConnection driving = Reentry.driving();
-        if (driving != null) {
+        if (driving != null && driving.transport.carries(socket)) {
+            // The agent itself (or JSSE for it) uses this socket: the JDK's own streams. Only for
+            // the socket being driven: another one opened on this thread (by code that a log line
+            // ran, say) is guarded like any other.
             return raw == null ? null : driving.streamForAgent(raw);
         }
         if (raw == null) {
-            GuardedConnection connection = (GuardedConnection) slot.get(socket);
+            GuardedConnection connection = (GuardedConnection) access.guardOf(socket);
             if (connection != null) {
                 connection.onSocketClose();
                 open.remove(connection);
@@ -57,8 +72,8 @@ public final class MailSockets {
         }
         try {
             GuardedConnection connection = guardOf(socket, protocol);
-            return raw instanceof InputStream ? connection.input((InputStream) raw)
-                    : connection.output((OutputStream) raw);
+            return raw instanceof InputStream ? connection.input(socket, (InputStream) raw)
+                    : connection.output(socket, (OutputStream) raw);
         } catch (RuntimeException | Error e) {
             return onFault(socket, raw, e);
         }
@@ -66,12 +81,25 @@ public final class MailSockets {
 
     /**
      * A mail library said how it will use a new socket (see LibraryTransformer): when it is
-     * configured to run STARTTLS itself, the guard watches instead of driving.
+     * configured to run STARTTLS itself, the guard watches instead of driving; when TLS is layered
+     * over the socket (JSSE's createSocket), the guard learns the application's TLS socket.
      */
     public Object onLibrarySignal(Socket socket, MailProtocol protocol, Object[] signal) {
+        GuardedConnection driving = Reentry.driving();
+        if (driving != null && driving.transport.carries(socket)) {
+            return null; // the agent's own TLS
+        }
         try {
             if (LibrarySignals.asksForStartTls(signal)) {
                 return answerStartTls(socket) ? Boolean.TRUE : null;
+            }
+            SSLSocket layered = LibrarySignals.layeredTls(signal);
+            if (layered != null) {
+                GuardedConnection connection = (GuardedConnection) access.guardOf(socket);
+                if (connection != null) {
+                    connection.appLayeredTls(layered);
+                }
+                return null;
             }
             if (LibrarySignals.appManagesTls(signal)) {
                 guardOf(socket, protocol).appManaged();
@@ -84,11 +112,28 @@ public final class MailSockets {
     }
 
     /**
+     * {@code sendUrgentData} on a mail socket: the byte would cross in clear beside the session,
+     * before or beside TLS. Refused (thrown from the JDK method) except in monitor mode.
+     */
+    public void onUrgentData(Socket socket) {
+        if (config.mode() == Mode.MONITOR) {
+            return;
+        }
+        GuardedConnection driving = Reentry.driving();
+        if (driving != null && driving.transport.carries(socket)) {
+            return;
+        }
+        Throwables.sneakyThrow(new SocketException("starttls-agent: urgent data on the mail connection to "
+                + socket.getInetAddress().getHostAddress() + ":" + socket.getPort()
+                + " would cross in clear beside its TLS; refused"));
+    }
+
+    /**
      * The application asks for STARTTLS (Commons Net execTLS) on a connection that the agent has
      * already secured: say yes for it, instead of letting a second STARTTLS go inside the TLS.
      */
     private boolean answerStartTls(Socket socket) {
-        GuardedConnection connection = (GuardedConnection) slot.get(socket);
+        GuardedConnection connection = (GuardedConnection) access.guardOf(socket);
         if (connection == null || !connection.securedByAgent()) {
             return false;
         }
@@ -101,11 +146,11 @@ public final class MailSockets {
     }
 
     private GuardedConnection guardOf(Socket socket, MailProtocol protocol) {
-        synchronized (slot) {
-            GuardedConnection connection = (GuardedConnection) slot.get(socket);
+        synchronized (access) {
+            GuardedConnection connection = (GuardedConnection) access.guardOf(socket);
             if (connection == null) {
                 connection = new GuardedConnection(socket, protocol, this);
-                slot.set(socket, connection);
+                access.setGuard(socket, connection);
                 open.add(connection);
             }
             return connection;
@@ -154,8 +199,6 @@ public final class MailSockets {
         }
         return upgrader;
     }
-
-    private volatile boolean toldOfAnsweredStartTls;
 
     void audit(AuditRecord record) {
         auditLog.write(record);

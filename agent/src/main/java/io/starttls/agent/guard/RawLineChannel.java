@@ -8,7 +8,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,22 +19,20 @@ import java.util.Arrays;
  * {@link #hasUnreadBytes()} sees them.
  */
 final class RawLineChannel implements LineChannel {
-    private final Socket socket;
+    private final Transport transport;
     private final InputStream in;
     private final OutputStream out;
-    private final long deadlineNanos;
-    private final int timeoutMillis;
+    private final Deadline deadline;
     private final int maxLine;
     private final byte[] buffer = new byte[4096];
     private int pos;
     private int limit;
 
-    RawLineChannel(Socket socket, InputStream in, OutputStream out, int timeoutMillis, int maxLine) {
-        this.socket = socket;
+    RawLineChannel(Transport transport, InputStream in, OutputStream out, Deadline deadline, int maxLine) {
+        this.transport = transport;
         this.in = in;
         this.out = out;
-        this.timeoutMillis = timeoutMillis;
-        this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+        this.deadline = deadline;
         this.maxLine = maxLine;
     }
 
@@ -98,26 +95,17 @@ final class RawLineChannel implements LineChannel {
     }
 
     private void fill() throws IOException {
-        long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000L;
-        if (remainingMillis <= 0) {
-            throw timeout();
-        }
-        socket.setSoTimeout((int) Math.max(1, remainingMillis));
+        transport.setNegotiationTimeout(deadline.remainingMillis());
         int n;
         try {
             n = in.read(buffer, 0, buffer.length);
         } catch (SocketTimeoutException e) {
-            throw timeout();
+            throw deadline.expired();
         }
         if (n < 0) {
             throw new EOFException("the server closed the connection");
         }
         pos = 0;
         limit = n;
-    }
-
-    private NegotiationException timeout() {
-        return new NegotiationException(Reasons.NEGOTIATION_TIMEOUT,
-                "the server did not complete the negotiation within " + timeoutMillis + " ms");
     }
 }

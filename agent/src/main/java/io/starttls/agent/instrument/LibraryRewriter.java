@@ -16,7 +16,9 @@ final class LibraryRewriter {
         /** Commons Net's SocketClient._connectAction_: the client object, at each return. */
         COMMONS_NET_SIGNAL,
         /** Commons Net's SMTPSClient.execTLS: answered at entry when the agent already secured the socket. */
-        EXEC_TLS_ANSWER
+        EXEC_TLS_ANSWER,
+        /** JSSE's SSLSocketFactoryImpl.createSocket(Socket, host, port, autoClose): the new TLS socket, at return. */
+        LAYERED_TLS_SIGNAL
     }
 
     private LibraryRewriter() {
@@ -35,6 +37,8 @@ final class LibraryRewriter {
                             return new JavaMailSignal(mv);
                         case COMMONS_NET_SIGNAL:
                             return new CommonsNetSignal(mv);
+                        case LAYERED_TLS_SIGNAL:
+                            return new LayeredTlsSignal(mv);
                         default:
                             return new ExecTlsAnswer(mv);
                     }
@@ -74,6 +78,38 @@ final class LibraryRewriter {
             mv.visitInsn(Opcodes.DUP);
             signal(mv, "javamail", () -> mv.visitVarInsn(Opcodes.ALOAD, 2), () -> mv.visitVarInsn(Opcodes.ALOAD, 3));
             callHook();
+            mv.visitInsn(Opcodes.POP);
+        }
+    }
+
+    /**
+     * Before each ARETURN of createSocket(Socket s, String host, int port, boolean autoClose):
+     * {@code Socket.wrap(s, {"layered-tls", result, null});}, so that the guard of a mail socket
+     * knows the application's TLS socket over it and can check its session against the policy.
+     * The stack holds the result; the array is built around it with stack moves only.
+     */
+    private static final class LayeredTlsSignal extends BeforeReturn {
+        LayeredTlsSignal(MethodVisitor next) {
+            super(next, Opcodes.ARETURN, 7);
+        }
+
+        @Override
+        void insert() {
+            mv.visitInsn(Opcodes.DUP); // [r, r]
+            mv.visitVarInsn(Opcodes.ALOAD, 1); // [r, r, s]
+            mv.visitInsn(Opcodes.SWAP); // [r, s, r]
+            mv.visitInsn(Opcodes.ICONST_3);
+            mv.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object"); // [r, s, r, a]
+            mv.visitInsn(Opcodes.DUP_X1); // [r, s, a, r, a]
+            mv.visitInsn(Opcodes.SWAP); // [r, s, a, a, r]
+            mv.visitInsn(Opcodes.ICONST_1); // [r, s, a, a, r, 1]
+            mv.visitInsn(Opcodes.SWAP); // [r, s, a, a, 1, r]
+            mv.visitInsn(Opcodes.AASTORE); // [r, s, a]
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitLdcInsn("layered-tls");
+            mv.visitInsn(Opcodes.AASTORE); // [r, s, a]
+            callHook(); // [r, x]
             mv.visitInsn(Opcodes.POP);
         }
     }

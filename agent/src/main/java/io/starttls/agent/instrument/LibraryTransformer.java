@@ -14,7 +14,11 @@ import java.security.ProtectionDomain;
  *   <li>Commons Net: when {@code SocketClient._connectAction_()} ends (streams made, greeting not
  *       yet read), the client object goes to the hook, which knows the TLS-aware subclasses;</li>
  *   <li>Commons Net's {@code SMTPSClient.execTLS()}: answers {@code true} at once when the agent
- *       has already secured the connection (an {@code AuthenticatingSMTPClient} it upgraded).</li>
+ *       has already secured the connection (an {@code AuthenticatingSMTPClient} it upgraded);</li>
+ *   <li>the JDK's own {@code sun.security.ssl.SSLSocketFactoryImpl.createSocket(Socket, host, port,
+ *       autoClose)}: the TLS socket an application layers over a mail socket goes to the hook, so
+ *       that the application's own TLS session is checked against the agent's policy (trust, host
+ *       name, minimum version) before its first application data leaves.</li>
  * </ul>
  * Each insertion is a straight line of code before a return, so stack map frames stay valid and
  * no class is loaded to compute new ones. The call goes through {@code java.net.Socket}'s own
@@ -27,6 +31,8 @@ public final class LibraryTransformer implements ClassFileTransformer {
     static final String ANGUS_FETCHER = "org/eclipse/angus/mail/util/SocketFetcher";
     static final String COMMONS_NET_CLIENT = "org/apache/commons/net/SocketClient";
     static final String COMMONS_NET_SMTPS_CLIENT = "org/apache/commons/net/smtp/SMTPSClient";
+    static final String JSSE_SOCKET_FACTORY = "sun/security/ssl/SSLSocketFactoryImpl";
+    private static final String LAYERED_DESC = "(Ljava/net/Socket;Ljava/lang/String;IZ)Ljava/net/Socket;";
     private static final String GET_SOCKET_DESC =
             "(Ljava/lang/String;ILjava/util/Properties;Ljava/lang/String;Z)Ljava/net/Socket;";
 
@@ -43,10 +49,14 @@ public final class LibraryTransformer implements ClassFileTransformer {
             if (className.equals(COMMONS_NET_CLIENT)) {
                 return LibraryRewriter.rewrite(classfile, "_connectAction_", "()V", LibraryRewriter.Advice.COMMONS_NET_SIGNAL);
             }
+            if (className.equals(JSSE_SOCKET_FACTORY) && loader == null) {
+                return LibraryRewriter.rewrite(classfile, "createSocket", LAYERED_DESC,
+                        LibraryRewriter.Advice.LAYERED_TLS_SIGNAL);
+            }
             if (className.equals(COMMONS_NET_SMTPS_CLIENT)) {
                 return LibraryRewriter.rewrite(classfile, "execTLS", "()Z", LibraryRewriter.Advice.EXEC_TLS_ANSWER);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             // Leave the library as it is: the socket tier still guards its connections.
             System.err.println("starttls-agent: could not instrument " + className.replace('/', '.') + " (" + e
                     + "); its STARTTLS configuration will not be recognised");

@@ -2,7 +2,8 @@ package io.starttls.agent.instrument;
 
 import io.starttls.agent.config.AgentConfig;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Field;
+import java.net.Socket;
+import java.util.function.BiFunction;
 
 /** Puts the guard into {@code java.net.Socket} and proves that it is there. */
 public final class SocketGuardInstaller {
@@ -38,15 +39,15 @@ public final class SocketGuardInstaller {
         // Mail libraries load later, if at all; this costs one string comparison per class load.
         inst.addTransformer(new LibraryTransformer(), false);
         try {
-            Field guard = socket.getField(SocketTransformer.GUARD_FIELD);
-            Field hook = socket.getField(SocketTransformer.HOOK_FIELD);
-            SocketHook socketHook = new SocketHook(config, guard);
-            hook.set(null, socketHook);
-            if (hook.get(null) != socketHook) {
+            SocketHook socketHook = new SocketHook(config, socket);
+            socket.getMethod(SocketPatcher.INSTALL_METHOD, BiFunction.class).invoke(null, socketHook);
+            Object answer = socket.getMethod(SocketPatcher.WRAP_METHOD, Socket.class, Object.class)
+                    .invoke(null, null, SocketHook.PROBE);
+            if (answer != SocketHook.PROBE_ANSWER) {
                 throw new IllegalStateException("the socket hook did not take");
             }
-        } catch (NoSuchFieldException | IllegalAccessException e) {
-            throw new IllegalStateException("java.net.Socket was rewritten but its hook is missing: " + e);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("java.net.Socket was rewritten but its hook cannot be reached: " + e);
         }
     }
 }

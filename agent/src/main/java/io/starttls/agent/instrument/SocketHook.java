@@ -3,10 +3,13 @@ package io.starttls.agent.instrument;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.PortMap;
-import io.starttls.agent.guard.GuardSlot;
 import io.starttls.agent.guard.MailSockets;
-import java.lang.reflect.Field;
+import io.starttls.agent.guard.SocketAccess;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLSocket;
 
@@ -14,24 +17,40 @@ import javax.net.ssl.SSLSocket;
  * What {@code java.net.Socket} calls on every stream request and close. For a socket that is not
  * to a mail port it returns at once, having done one array look-up: that is the whole cost of the
  * agent on other sockets. The guard machinery is loaded on the first mail socket.
+ *
+ * <p>This object is also the key to the guards: the rewritten Socket hands a socket's guard only
+ * to the holder of the hook object, which nothing but the agent has (the field is private, and no
+ * method returns it).
  */
-public final class SocketHook implements BiFunction<Object, Object, Object>, GuardSlot {
+public final class SocketHook implements BiFunction<Object, Object, Object>, SocketAccess {
+    /** Asked through {@code wrap(null, PROBE)}: proves that the installed hook is this one. */
+    static final Object PROBE = new Object();
+    static final Object PROBE_ANSWER = new Object();
+
     private final AgentConfig config;
     private final PortMap ports;
-    private final Field guardField;
+    private final Method getGuard;
+    private final Method setGuard;
+    private final Method setTimeout;
+    private final Method getTimeout;
+    private final Method originalHostName;
     private volatile MailSockets mail;
 
-    public SocketHook(AgentConfig config, Field guardField) {
+    SocketHook(AgentConfig config, Class<?> socket) throws NoSuchMethodException {
         this.config = config;
         this.ports = config.ports();
-        this.guardField = guardField;
+        this.getGuard = socket.getMethod(SocketPatcher.GET_GUARD_METHOD, Socket.class, Object.class);
+        this.setGuard = socket.getMethod(SocketPatcher.SET_GUARD_METHOD, Socket.class, Object.class, Object.class);
+        this.setTimeout = socket.getMethod(SocketPatcher.SET_TIMEOUT_COPY, int.class);
+        this.getTimeout = socket.getMethod(SocketPatcher.GET_TIMEOUT_COPY);
+        this.originalHostName = socket.getMethod(SocketPatcher.ORIGINAL_NAME_METHOD, InetAddress.class);
     }
 
     @Override
     public Object apply(Object socket, Object stream) {
         Socket s = (Socket) socket;
         if (s == null) {
-            return stream;
+            return stream == PROBE ? PROBE_ANSWER : stream;
         }
         MailProtocol protocol = ports.protocolOf(s.getPort());
         if (protocol == null || s instanceof SSLSocket) {
@@ -39,6 +58,10 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Gua
         }
         if (stream instanceof Object[]) {
             return mail().onLibrarySignal(s, protocol, (Object[]) stream);
+        }
+        if (SocketPatcher.URGENT_SIGNAL.equals(stream)) {
+            mail().onUrgentData(s);
+            return null;
         }
         return mail().onStream(s, protocol, stream);
     }
@@ -57,18 +80,56 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Gua
     }
 
     @Override
-    public Object get(Socket socket) {
+    public Object guardOf(Socket socket) {
+        return call(getGuard, null, socket, this);
+    }
+
+    @Override
+    public void setGuard(Socket socket, Object guard) {
+        call(setGuard, null, socket, this, guard);
+    }
+
+    @Override
+    public void setTimeout(Socket socket, int millis) throws SocketException {
+        callThrowing(setTimeout, socket, millis);
+    }
+
+    @Override
+    public int timeout(Socket socket) throws SocketException {
+        return (Integer) callThrowing(getTimeout, socket);
+    }
+
+    @Override
+    public String originalHostName(InetAddress address) {
         try {
-            return guardField.get(socket);
+            return (String) originalHostName.invoke(null, address);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null; // the JDK's internals are not as expected: the caller uses the literal
+        }
+    }
+
+    private static Object call(Method method, Object target, Object... args) {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException(e.getCause());
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    @Override
-    public void set(Socket socket, Object guard) {
+    private static Object callThrowing(Method method, Socket socket, Object... args) throws SocketException {
         try {
-            guardField.set(socket, guard);
+            return method.invoke(socket, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SocketException) {
+                throw (SocketException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IllegalStateException(cause);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }

@@ -26,17 +26,35 @@ final class SocketPatcher {
     static final String GUARD_FIELD = "starttlsAgent$guard";
     static final String WRAP_METHOD = "starttlsAgent$wrap";
     static final String WRAP_DESC = "(Ljava/net/Socket;Ljava/lang/Object;)Ljava/lang/Object;";
+    /** Sets the hook once: the first caller (the agent, in premain) wins; later calls change nothing. */
+    static final String INSTALL_METHOD = "starttlsAgent$install";
+    static final String INSTALL_DESC = "(Ljava/util/function/BiFunction;)V";
+    /** The guard of a socket, for the holder of the hook object only (the key). */
+    static final String GET_GUARD_METHOD = "starttlsAgent$guard";
+    static final String GET_GUARD_DESC = "(Ljava/net/Socket;Ljava/lang/Object;)Ljava/lang/Object;";
+    static final String SET_GUARD_METHOD = "starttlsAgent$setGuard";
+    static final String SET_GUARD_DESC = "(Ljava/net/Socket;Ljava/lang/Object;Ljava/lang/Object;)V";
+    /** The name an InetAddress was made from (null for an address literal), never a reverse-DNS name. */
+    static final String ORIGINAL_NAME_METHOD = "starttlsAgent$originalHostName";
+    static final String ORIGINAL_NAME_DESC = "(Ljava/net/InetAddress;)Ljava/lang/String;";
     static final String RENAMED_PREFIX = "starttlsAgent$";
+    /** Unsynchronised copies of setSoTimeout/getSoTimeout, for the agent's own use (see below). */
+    static final String SET_TIMEOUT_COPY = "starttlsAgent$setSoTimeoutUnlocked";
+    static final String GET_TIMEOUT_COPY = "starttlsAgent$getSoTimeoutUnlocked";
+    /** What {@code sendUrgentData} hands to the hook before the byte goes out. */
+    static final String URGENT_SIGNAL = "starttlsAgent$sendUrgentData";
 
     private static final int ACC_PUBLIC = 0x0001;
     private static final int ACC_PRIVATE = 0x0002;
     private static final int ACC_PROTECTED = 0x0004;
     private static final int ACC_STATIC = 0x0008;
+    private static final int ACC_SYNCHRONIZED = 0x0020;
     private static final int ACC_VOLATILE = 0x0040;
     private static final int ACC_TRANSIENT = 0x0080;
     private static final int ACC_SYNTHETIC = 0x1000;
 
     private static final int UTF8 = 1;
+    private static final int STRING = 8;
     private static final int CLASS = 7;
     private static final int FIELDREF = 9;
     private static final int METHODREF = 10;
@@ -47,7 +65,7 @@ final class SocketPatcher {
     private static final class Target {
         final String name;
         final String descriptor;
-        final String castTo; // null for close(): nothing is returned
+        final String castTo; // null for close() and sendUrgentData(): nothing is returned
         int access = -1;
         int nameIndex;
         int descriptorIndex;
@@ -67,12 +85,36 @@ final class SocketPatcher {
     private final ClassFileWriter pool = new ClassFileWriter(512);
     private int poolCount;
     private final List<Target> targets = new ArrayList<Target>();
+    private final List<Copy> copies = new ArrayList<Copy>();
+
+    /**
+     * A JDK method added a second time under another name, without {@code synchronized}. On JDK 8
+     * to 17 {@code setSoTimeout} and {@code getSoTimeout} hold the socket's monitor; an application
+     * thread that writes inside {@code synchronized (socket)} while another thread's read runs the
+     * negotiation would deadlock with the agent's deadline handling. The copies take only the
+     * implementation's own locks.
+     */
+    private static final class Copy {
+        final String name;
+        final String descriptor;
+        final String copyName;
+        byte[] method; // the original method_info, as read
+
+        Copy(String name, String descriptor, String copyName) {
+            this.name = name;
+            this.descriptor = descriptor;
+            this.copyName = copyName;
+        }
+    }
 
     private SocketPatcher(byte[] classfile) {
         this.in = new ClassFileReader(classfile);
         targets.add(new Target("getInputStream", "()Ljava/io/InputStream;", "java/io/InputStream"));
         targets.add(new Target("getOutputStream", "()Ljava/io/OutputStream;", "java/io/OutputStream"));
         targets.add(new Target("close", "()V", null));
+        targets.add(new Target("sendUrgentData", "(I)V", null));
+        copies.add(new Copy("setSoTimeout", "(I)V", SET_TIMEOUT_COPY));
+        copies.add(new Copy("getSoTimeout", "()I", GET_TIMEOUT_COPY));
     }
 
     /**
@@ -116,10 +158,12 @@ final class SocketPatcher {
         ClassFileWriter m = new ClassFileWriter(in.length());
         int codeName = utf8("Code");
         for (int i = 0; i < methods; i++) {
+            int memberStart = in.position();
             int access = in.u2();
             int name = in.u2();
             int descriptor = in.u2();
             Target target = find(utf8[name], utf8[descriptor]);
+            Copy copy = findCopy(utf8[name], utf8[descriptor]);
             if (target != null) {
                 target.access = access;
                 target.nameIndex = name;
@@ -144,11 +188,19 @@ final class SocketPatcher {
                     target.exceptions = attribute;
                 }
             }
+            if (copy != null) {
+                copy.method = in.slice(memberStart, in.position());
+            }
         }
         byte[] classAttributes = in.slice(in.position(), in.length());
         for (Target t : targets) {
             if (t.access < 0) {
                 throw new IllegalStateException("java.net.Socket has no method " + t.name + t.descriptor);
+            }
+        }
+        for (Copy c : copies) {
+            if (c.method == null) {
+                throw new IllegalStateException("java.net.Socket has no method " + c.name + c.descriptor);
             }
         }
 
@@ -163,12 +215,30 @@ final class SocketPatcher {
         int wrapName = utf8(WRAP_METHOD);
         int wrapDesc = utf8(WRAP_DESC);
         int wrapRef = ref(METHODREF, socketClass, wrapName, wrapDesc);
+        int guardRef = ref(FIELDREF, socketClass, guardName, guardDesc);
+        int installName = utf8(INSTALL_METHOD);
+        int installDesc = utf8(INSTALL_DESC);
+        int getGuardName = utf8(GET_GUARD_METHOD);
+        int getGuardDesc = utf8(GET_GUARD_DESC);
+        int setGuardName = utf8(SET_GUARD_METHOD);
+        int setGuardDesc = utf8(SET_GUARD_DESC);
+        int originalName = utf8(ORIGINAL_NAME_METHOD);
+        int originalDesc = utf8(ORIGINAL_NAME_DESC);
+        int holder = ref(METHODREF, classEntry("java/net/InetAddress"), utf8("holder"),
+                utf8("()Ljava/net/InetAddress$InetAddressHolder;"));
+        int getOriginal = ref(METHODREF, classEntry("java/net/InetAddress$InetAddressHolder"),
+                utf8("getOriginalHostName"), utf8("()Ljava/lang/String;"));
         int apply = ref(INTERFACE_METHODREF, bifunction, utf8("apply"),
                 utf8("(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;"));
         int stackMapTable = utf8("StackMapTable");
+        int urgentSignal = string(URGENT_SIGNAL);
         for (Target t : targets) {
             t.call = ref(METHODREF, socketClass, t.renamed, t.descriptorIndex);
             t.cast = t.castTo == null ? 0 : classEntry(t.castTo);
+        }
+        int[] copyNames = new int[copies.size()];
+        for (int i = 0; i < copies.size(); i++) {
+            copyNames[i] = utf8(copies.get(i).copyName);
         }
         if (poolCount > 0xffff) {
             throw new IllegalStateException("the constant pool of java.net.Socket would grow too large");
@@ -185,28 +255,96 @@ final class SocketPatcher {
 
         o.writeShort(fields + 2);
         o.write(jdkFields);
-        member(o, ACC_PUBLIC | ACC_SYNTHETIC | ACC_STATIC | ACC_VOLATILE, hookName, hookDesc);
+        // Private: plain reflection (getField, or getDeclaredField without an --add-opens) cannot
+        // reach them, so application code cannot switch the guard off. The agent opens java.net to
+        // itself alone (SocketGuardInstaller).
+        member(o, ACC_PRIVATE | ACC_SYNTHETIC | ACC_STATIC | ACC_VOLATILE, hookName, hookDesc);
         o.writeShort(0);
-        member(o, ACC_PUBLIC | ACC_SYNTHETIC | ACC_TRANSIENT | ACC_VOLATILE, guardName, guardDesc);
+        member(o, ACC_PRIVATE | ACC_SYNTHETIC | ACC_TRANSIENT | ACC_VOLATILE, guardName, guardDesc);
         o.writeShort(0);
 
-        o.writeShort(methods + targets.size() + 1);
+        o.writeShort(methods + targets.size() + copies.size() + 5);
         o.write(m.toByteArray());
         for (Target t : targets) {
-            member(o, t.access, t.nameIndex, t.descriptorIndex);
+            // Never synchronized (JDK 8-17 declare close() so): the guard must hear of a close
+            // before the socket's monitor is taken, or a close would wait on a negotiation that
+            // waits on the monitor. The renamed original keeps its own flags.
+            member(o, t.access & ~ACC_SYNCHRONIZED, t.nameIndex, t.descriptorIndex);
             o.writeShort(t.exceptions == null ? 1 : 2);
-            code(o, codeName, 2, 1, wrapper(t, wrapRef), 0);
+            code(o, codeName, 2, 2, wrapper(t, wrapRef, urgentSignal), 0, 0);
             if (t.exceptions != null) {
                 o.write(t.exceptions);
             }
+        }
+        for (int i = 0; i < copies.size(); i++) {
+            byte[] copy = copies.get(i).method.clone();
+            int access = ((copy[0] & 0xff) << 8) | (copy[1] & 0xff);
+            // Public (the agent calls them without opening java.net), and harmless: the same as
+            // the JDK's own setSoTimeout/getSoTimeout, minus the socket's monitor.
+            access = (access & ~(ACC_PRIVATE | ACC_PROTECTED | ACC_SYNCHRONIZED)) | ACC_PUBLIC | ACC_SYNTHETIC;
+            copy[0] = hi(access);
+            copy[1] = lo(access);
+            copy[2] = hi(copyNames[i]);
+            copy[3] = lo(copyNames[i]);
+            o.write(copy);
         }
         // Public: the library advice (JavaMail, Commons Net) reaches the hook through it, from any
         // class loader, without the agent's classes having to be visible there.
         member(o, ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC, wrapName, wrapDesc);
         o.writeShort(1);
-        code(o, codeName, 3, 2, wrapBody(hookRef, apply), stackMapTable);
+        code(o, codeName, 3, 2, wrapBody(hookRef, apply), stackMapTable, 17);
+        // The agent's ways in, none of which gives the hook away or lets anyone but its holder
+        // reach a guard: plain reflection sees only these public methods, and they are harmless.
+        member(o, ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC, installName, installDesc);
+        o.writeShort(1);
+        code(o, codeName, 1, 1, new byte[] {
+            (byte) 0xb2, hi(hookRef), lo(hookRef), // 0: getstatic hook
+            (byte) 0xc7, 0x00, 0x07, // 3: ifnonnull 10
+            0x2a, // 6: aload_0
+            (byte) 0xb3, hi(hookRef), lo(hookRef), // 7: putstatic hook
+            (byte) 0xb1, // 10: return
+        }, stackMapTable, 10);
+        member(o, ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC, getGuardName, getGuardDesc);
+        o.writeShort(1);
+        code(o, codeName, 2, 2, new byte[] {
+            0x2b, // 0: aload_1 (the key)
+            (byte) 0xb2, hi(hookRef), lo(hookRef), // 1: getstatic hook
+            (byte) 0xa6, 0x00, 0x08, // 4: if_acmpne 12
+            0x2a, // 7: aload_0
+            (byte) 0xb4, hi(guardRef), lo(guardRef), // 8: getfield guard
+            (byte) 0xb0, // 11: areturn
+            0x01, (byte) 0xb0, // 12: aconst_null, areturn
+        }, stackMapTable, 12);
+        member(o, ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC, setGuardName, setGuardDesc);
+        o.writeShort(1);
+        code(o, codeName, 2, 3, new byte[] {
+            0x2b, // 0: aload_1 (the key)
+            (byte) 0xb2, hi(hookRef), lo(hookRef), // 1: getstatic hook
+            (byte) 0xa6, 0x00, 0x09, // 4: if_acmpne 13
+            0x2a, 0x2c, // 7: aload_0, aload_2
+            (byte) 0xb5, hi(guardRef), lo(guardRef), // 9: putfield guard
+            (byte) 0xb1, // 12: return
+            (byte) 0xb1, // 13: return
+        }, stackMapTable, 13);
+        member(o, ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC, originalName, originalDesc);
+        o.writeShort(1);
+        code(o, codeName, 1, 1, new byte[] {
+            0x2a, // aload_0
+            (byte) 0xb6, hi(holder), lo(holder), // invokevirtual InetAddress.holder()
+            (byte) 0xb6, hi(getOriginal), lo(getOriginal), // invokevirtual getOriginalHostName()
+            (byte) 0xb0, // areturn
+        }, 0, 0);
         o.write(classAttributes);
         return o.toByteArray();
+    }
+
+    private Copy findCopy(String name, String descriptor) {
+        for (Copy c : copies) {
+            if (c.name.equals(name) && c.descriptor.equals(descriptor)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private Target find(String name, String descriptor) {
@@ -223,7 +361,17 @@ final class SocketPatcher {
      * the output stream, and for close {@code wrap(this, null); this.starttlsAgent$close();}: the
      * guard hears of the close first, so that it can end its TLS session cleanly.
      */
-    private static byte[] wrapper(Target t, int wrapRef) {
+    private static byte[] wrapper(Target t, int wrapRef, int urgentSignal) {
+        if (t.descriptor.equals("(I)V")) {
+            // sendUrgentData: the guard may refuse the byte (it would cross in clear beside TLS).
+            return new byte[] {
+                0x2a, 0x13, hi(urgentSignal), lo(urgentSignal), // aload_0, ldc_w "starttlsAgent$sendUrgentData"
+                (byte) 0xb8, hi(wrapRef), lo(wrapRef), // invokestatic wrap (throws when refused)
+                0x57, // pop
+                0x2a, 0x1b, (byte) 0xb7, hi(t.call), lo(t.call), // aload_0, iload_1, invokespecial renamed
+                (byte) 0xb1, // return
+            };
+        }
         if (t.castTo == null) {
             return new byte[] {
                 0x2a, 0x01, // aload_0, aconst_null
@@ -256,11 +404,12 @@ final class SocketPatcher {
     }
 
     /**
-     * A Code attribute; with a {@code stackMapTable} name index (not 0), one same_frame at offset 17
-     * (wrap's branch target, where locals and stack are as on entry).
+     * A Code attribute; with a {@code stackMapTable} name index (not 0), one same_frame at
+     * {@code frameOffset}: the one branch target of each added method with a branch, where locals
+     * and stack are as on entry.
      */
     private static void code(ClassFileWriter o, int codeName, int maxStack, int maxLocals, byte[] code,
-                             int stackMapTable) {
+                             int stackMapTable, int frameOffset) {
         int frames = stackMapTable == 0 ? 0 : 2 + 4 + 2 + 1; // name, length, count, one same_frame
         o.writeShort(codeName);
         o.writeInt(2 + 2 + 4 + code.length + 2 + 2 + frames);
@@ -277,7 +426,7 @@ final class SocketPatcher {
         o.writeShort(stackMapTable);
         o.writeInt(3);
         o.writeShort(1);
-        o.writeByte(17); // same_frame, offset_delta 17
+        o.writeByte(frameOffset); // same_frame (0-63): locals and stack as on entry
     }
 
     private static void member(ClassFileWriter o, int access, int name, int descriptor) {
@@ -292,6 +441,13 @@ final class SocketPatcher {
         for (int i = 0; i < ascii.length(); i++) {
             pool.writeByte(ascii.charAt(i));
         }
+        return poolCount++;
+    }
+
+    private int string(String ascii) {
+        int value = utf8(ascii);
+        pool.writeByte(STRING);
+        pool.writeShort(value);
         return poolCount++;
     }
 

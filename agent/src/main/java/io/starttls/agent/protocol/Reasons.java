@@ -24,6 +24,8 @@ public final class Reasons {
     public static final String AGENT_FAULT = "agent-fault";
     public static final String APP_DID_NOT_START_TLS = "app-did-not-start-tls";
     public static final String CLEARTEXT_REFUSED = "cleartext-refused";
+    public static final String REPLY_TOO_LONG = "reply-too-long";
+    public static final String APP_CLOSED = "app-closed";
 
     private Reasons() {
     }

@@ -11,6 +11,8 @@ import java.util.List;
 public final class SmtpReply {
     /** Bounds a reply's line count, so that a server cannot make us hold unbounded memory. */
     static final int MAX_LINES = 512;
+    /** Bounds the bytes kept for one reply: 512 lines of max-line bytes each would be 32 MiB. */
+    static final int MAX_BYTES = 64 * 1024;
 
     private final int code;
     private final List<String> texts;
@@ -33,6 +35,10 @@ public final class SmtpReply {
         int code = -1;
         while (true) {
             byte[] line = channel.readLine();
+            if (raw.size() + line.length > MAX_BYTES) {
+                throw new NegotiationException(Reasons.REPLY_TOO_LONG,
+                        "the server sent a reply of more than " + MAX_BYTES + " bytes");
+            }
             raw.write(line, 0, line.length);
             String s = stripEol(new String(line, StandardCharsets.ISO_8859_1));
             int lineCode = codeOf(s);
@@ -74,7 +80,7 @@ public final class SmtpReply {
         return Integer.parseInt(line.substring(0, 3));
     }
 
-    static String stripEol(String s) {
+    public static String stripEol(String s) {
         int end = s.length();
         while (end > 0 && (s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\r')) {
             end--;

@@ -56,6 +56,12 @@ public final class TlsDetails {
                 wasResumed(session.getCreationTime(), handshakeStartedMillis));
     }
 
+    /** The session of TLS that the application ran itself; resumption as its ServerHello said. */
+    public static TlsDetails ofApplicationSession(SSLSession session, boolean verified, Boolean resumed) {
+        TlsDetails d = of(session, verified, Long.MAX_VALUE);
+        return new TlsDetails(d.protocol, d.cipherSuite, d.peerSubject, d.peerIssuer, d.peerNotAfter, verified, resumed);
+    }
+
     static boolean wasResumed(long sessionCreatedMillis, long handshakeStartedMillis) {
         return sessionCreatedMillis < handshakeStartedMillis;
     }

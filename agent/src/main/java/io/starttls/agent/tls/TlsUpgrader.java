@@ -15,7 +15,10 @@ import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
@@ -32,12 +35,14 @@ public final class TlsUpgrader {
     private final AgentConfig config;
     private final SSLSocketFactory factory;
     private final String[] protocols;
+    private final PolicyTrustManager policy;
 
     public TlsUpgrader(AgentConfig config) throws GeneralSecurityException, IOException {
         this.config = config;
         SSLContext context = SSLContext.getInstance("TLS");
         X509TrustManager trusted = config.verify() == Verify.NONE ? null : trustManager(config);
-        context.init(null, new TrustManager[] {new PolicyTrustManager(config.verify(), trusted)}, null);
+        policy = new PolicyTrustManager(config.verify(), trusted);
+        context.init(null, new TrustManager[] {policy}, null);
         this.factory = context.getSocketFactory();
         this.protocols = protocolsFrom(config.minTls(), context.getSupportedSSLParameters().getProtocols());
     }
@@ -111,6 +116,51 @@ public final class TlsUpgrader {
         } catch (IOException e) {
             throw failure(e);
         }
+    }
+
+    /**
+     * Applies the policy to a TLS session that the application ran itself: the same trust store,
+     * host-name check and minimum version as the agent's own TLS.
+     *
+     * @param host the name the application connected to
+     */
+    public TlsDetails checkApplicationSession(SSLSession session, String host, Boolean resumed)
+            throws TlsUpgradeException {
+        checkVersion(session.getProtocol());
+        if (config.verify() != Verify.NONE) {
+            X509Certificate[] chain;
+            try {
+                java.security.cert.Certificate[] peer = session.getPeerCertificates();
+                chain = new X509Certificate[peer.length];
+                for (int i = 0; i < peer.length; i++) {
+                    chain[i] = (X509Certificate) peer[i];
+                }
+            } catch (SSLPeerUnverifiedException | ClassCastException e) {
+                throw new TlsUpgradeException(Reasons.VALIDATION_FAILURE, "the server sent no X.509 certificate", e);
+            }
+            try {
+                // "UNKNOWN": the key-exchange-independent check JSSE uses for TLS 1.3.
+                policy.check(chain, "UNKNOWN", host);
+            } catch (TlsPolicyException e) {
+                throw new TlsUpgradeException(e.reason(), e.getMessage(), e);
+            } catch (java.security.cert.CertificateException e) {
+                throw new TlsUpgradeException(Reasons.VALIDATION_FAILURE, String.valueOf(e.getMessage()), e);
+            }
+        }
+        return TlsDetails.ofApplicationSession(session, config.verify() != Verify.NONE, resumed);
+    }
+
+    /** Refuses a version older than min-tls (as the agent's own handshake would). */
+    public void checkVersion(String version) throws TlsUpgradeException {
+        if (version == null) {
+            throw new TlsUpgradeException(Reasons.TLS_HANDSHAKE_FAILED,
+                    "the TLS version of the application's session is not known", null);
+        }
+        if (Arrays.asList(protocols).contains(version)) {
+            return;
+        }
+        throw new TlsUpgradeException(Reasons.TLS_HANDSHAKE_FAILED, "the server chose " + version
+                + ", older than min-tls=" + config.minTls(), null);
     }
 
     private static TlsUpgradeException failure(IOException e) {

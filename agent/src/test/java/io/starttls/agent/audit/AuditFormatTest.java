@@ -15,12 +15,22 @@ class AuditFormatTest {
 
     @Test
     void jsonEscapesWhatAServerCouldSmuggleIn() {
-        String json = AuditFormat.jsonLine(base().outcome(Outcome.BLOCKED, "starttls-refused",
-                "said \"no\"\n\\ \u00e9").build());
-        assertTrue(json.contains("\"detail\":\"said \\\"no\\\"\\u000a\\\\ \\u00e9\""), json);
+        String json = AuditFormat.jsonLine(base().appClass("said \"no\"\n\\ \u00e9")
+                .outcome(Outcome.BLOCKED, "starttls-refused", "x").build());
+        assertTrue(json.contains("\"app_class\":\"said \\\"no\\\"\\u000a\\\\ \\u00e9\""), json);
         assertTrue(json.contains("\"outcome\":\"blocked\""), json);
         assertTrue(json.contains("\"port\":587"), json);
         assertEquals(1, json.split("\n").length);
+    }
+
+    @Test
+    void serverAndCertificateTextIsMadePrintableBeforeAnyOutput() {
+        // A certificate whose CN holds a line feed must not forge a second log line.
+        AuditRecord record = base().outcome(Outcome.BLOCKED, "certificate-host-mismatch",
+                "the certificate is for CN=x\nWARN starttls-agent - forged\u001b[0m").build();
+        assertEquals(1, AuditFormat.humanLine(record).split("\n").length, AuditFormat.humanLine(record));
+        assertTrue(AuditFormat.humanLine(record).contains("CN=x?WARN starttls-agent - forged?[0m"));
+        assertTrue(AuditFormat.jsonLine(record).contains("CN=x?WARN"), AuditFormat.jsonLine(record));
     }
 
     @Test

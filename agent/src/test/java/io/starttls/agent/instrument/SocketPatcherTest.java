@@ -57,13 +57,39 @@ class SocketPatcherTest {
         Map<String, String> before = methods(jdkSocket());
         Map<String, String> after = methods(SocketPatcher.patch(jdkSocket()));
         for (String m : new String[] {"getInputStream()Ljava/io/InputStream;", "getOutputStream()Ljava/io/OutputStream;",
-            "close()V"}) {
-            assertEquals(before.get(m), after.get(m), m + ": same flags and throws clause as the JDK's");
+            "close()V", "sendUrgentData(I)V"}) {
+            assertEquals(withoutSynchronized(before.get(m)), after.get(m),
+                    m + ": same flags (but never synchronized) and throws clause as the JDK's");
             String renamed = after.get(SocketPatcher.RENAMED_PREFIX + m);
             int access = Integer.parseInt(renamed.split(" ")[0]);
             assertTrue((access & Opcodes.ACC_PRIVATE) != 0 && (access & Opcodes.ACC_PUBLIC) == 0, renamed);
         }
-        assertEquals(before.size() + 4, after.size(), "three renamed originals and wrap are all that is new");
+        for (String copy : new String[] {SocketPatcher.SET_TIMEOUT_COPY + "(I)V", SocketPatcher.GET_TIMEOUT_COPY + "()I"}) {
+            int access = Integer.parseInt(after.get(copy).split(" ")[0]);
+            assertEquals(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, access, copy + ": never synchronized");
+        }
+        assertEquals(before.size() + 11, after.size(), "four renamed originals, two unsynchronised copies, wrap, "
+                + "install, the two key-checked guard accessors and originalHostName are all that is new");
+    }
+
+    private static String withoutSynchronized(String flagsAndThrows) {
+        String[] parts = flagsAndThrows.split(" ", 2);
+        return (Integer.parseInt(parts[0]) & ~Opcodes.ACC_SYNCHRONIZED) + " " + parts[1];
+    }
+
+    @Test
+    void theAgentsFieldsArePrivateOutOfReachOfPlainReflection() throws Exception {
+        List<String> fields = new ArrayList<>();
+        new ClassReader(SocketPatcher.patch(jdkSocket())).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public FieldVisitor visitField(int access, String name, String desc, String sig, Object value) {
+                if (name.startsWith(SocketPatcher.RENAMED_PREFIX)) {
+                    fields.add(name + " " + ((access & Opcodes.ACC_PRIVATE) != 0));
+                }
+                return null;
+            }
+        }, 0);
+        assertEquals(List.of(SocketPatcher.HOOK_FIELD + " true", SocketPatcher.GUARD_FIELD + " true"), fields);
     }
 
     /** The raw bytes of every method's attributes (Code with its frames, Exceptions ...), in order. */
@@ -96,7 +122,7 @@ class SocketPatcherTest {
     void theJdksOwnCodeIsKeptByteForByte() throws Exception {
         List<byte[]> jdk = methodAttributes(jdkSocket());
         List<byte[]> patched = methodAttributes(SocketPatcher.patch(jdkSocket()));
-        assertEquals(jdk.size() + 4, patched.size());
+        assertEquals(jdk.size() + 11, patched.size());
         for (int i = 0; i < jdk.size(); i++) {
             // Same constant pool indexes, same offsets, same stack map frames: nothing to recompute.
             assertArrayEquals(jdk.get(i), patched.get(i), "method " + i);
@@ -140,5 +166,6 @@ class SocketPatcherTest {
         assertTrue(wrapCalls.contains("getInputStream"));
         assertTrue(wrapCalls.contains("getOutputStream"));
         assertTrue(wrapCalls.contains("close"));
+        assertTrue(wrapCalls.contains("sendUrgentData"));
     }
 }

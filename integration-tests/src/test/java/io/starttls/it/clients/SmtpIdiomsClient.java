@@ -34,6 +34,11 @@ public final class SmtpIdiomsClient {
         public java.net.SocketAddress getRemoteSocketAddress() {
             return null;
         }
+
+        @Override
+        public java.net.InetAddress getInetAddress() {
+            return null;
+        }
     }
 
     public static void main(String[] args) throws IOException {

@@ -1,0 +1,24 @@
+package io.starttls.agent.guard;
+
+import java.net.Socket;
+
+/**
+ * What the agent added to {@code java.net.Socket}: the field where a socket keeps its guard (so a
+ * guard lives exactly as long as its socket: no map to clean), the name an address was made from
+ * (java.net keeps it apart from a cached reverse-DNS name), and timeout accessors that do not
+ * take the socket's monitor (JDK 8-17 declare {@code setSoTimeout} and {@code getSoTimeout}
+ * {@code synchronized}; an application thread blocked inside {@code synchronized (socket)} must
+ * never stop the negotiation that it is waiting for).
+ */
+public interface SocketAccess {
+    Object guardOf(Socket socket);
+
+    void setGuard(Socket socket, Object guard);
+
+    void setTimeout(Socket socket, int millis) throws java.net.SocketException;
+
+    int timeout(Socket socket) throws java.net.SocketException;
+
+    /** The name {@code address} was made from, or null (an address literal, or not known). */
+    String originalHostName(java.net.InetAddress address);
+}
