@@ -140,7 +140,7 @@ class EnforceGuaranteeTest {
     @ParameterizedTest
     @ValueSource(strings = {"enforce", "opportunistic"})
     void clearTextAfterTheApplicationsFailedHandshakeIsRefusedOrReported(String mode) throws Exception {
-        try (ScriptedMailServer server = server(ServerScript.smtp())) {
+        try (ScriptedMailServer server = server(ServerScript.smtp().listensAfterFailedHandshake())) {
             String port = String.valueOf(server.port());
             // The application does not trust the test CA: its own handshake fails.
             RunResult run = probe("tls-fails-then-clear", port)

@@ -95,11 +95,15 @@ final class ServerConnection {
     }
 
     /**
-     * The server's TLS handshake; false (recorded) when the client did not complete it. The plain
-     * connection stays open then: what a client sends in clear after its failed handshake is read
-     * and recorded like anything else it sends in clear.
+     * The server's TLS handshake; false (recorded) when the client did not complete it. Asked to,
+     * it then reads on: what a client sends in clear after its failed handshake is recorded like
+     * anything else it sends in clear.
      */
     boolean startTls(SSLContext context, String[] protocols) {
+        return startTls(context, protocols, false);
+    }
+
+    boolean startTls(SSLContext context, String[] protocols, boolean listenAfterFailure) {
         try {
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
                     socket.getInetAddress().getHostAddress(), socket.getPort(), false);
@@ -114,7 +118,9 @@ final class ServerConnection {
             return true;
         } catch (IOException e) {
             session.handshakeFailed(String.valueOf(e.getMessage()));
-            StartTlsStep.waitForClientToLeave(this);
+            if (listenAfterFailure) {
+                StartTlsStep.waitForClientToLeave(this);
+            }
             return false;
         }
     }

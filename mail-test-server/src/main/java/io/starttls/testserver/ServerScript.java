@@ -59,6 +59,7 @@ public final class ServerScript {
     final String[] tlsProtocols;
     final Hostile hostile;
     final boolean implicitTls;
+    final boolean listensAfterFailedHandshake;
 
     private ServerScript(Builder b) {
         this.protocol = b.protocol;
@@ -70,6 +71,7 @@ public final class ServerScript {
         this.tlsProtocols = b.tlsProtocols;
         this.hostile = b.hostile;
         this.implicitTls = b.implicitTls;
+        this.listensAfterFailedHandshake = b.listensAfterFailedHandshake;
     }
 
     public static Builder smtp() {
@@ -98,6 +100,7 @@ public final class ServerScript {
         private String[] tlsProtocols = {"TLSv1.3", "TLSv1.2"};
         private Hostile hostile = Hostile.NONE;
         private boolean implicitTls;
+        private boolean listensAfterFailedHandshake;
 
         private Builder(Protocol protocol) {
             this.protocol = protocol;
@@ -146,6 +149,12 @@ public final class ServerScript {
         public Builder implicitTls() {
             this.implicitTls = true;
             this.startTls = StartTls.HIDE;
+            return this;
+        }
+
+        /** After a TLS handshake the client did not complete, read and record what it sends in clear. */
+        public Builder listensAfterFailedHandshake() {
+            this.listensAfterFailedHandshake = true;
             return this;
         }
 

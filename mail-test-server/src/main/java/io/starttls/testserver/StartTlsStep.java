@@ -53,7 +53,8 @@ final class StartTlsStep {
             return true;
         }
         c.send(ok + "\r\n" + (script.injectAfterStartTls == null ? "" : script.injectAfterStartTls));
-        return c.startTls(server.certificates().serverContext(script.certificate), script.tlsProtocols);
+        return c.startTls(server.certificates().serverContext(script.certificate), script.tlsProtocols,
+                script.listensAfterFailedHandshake);
     }
 
     static void waitForClientToLeave(ServerConnection c) {

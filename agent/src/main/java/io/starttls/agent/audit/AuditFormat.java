@@ -27,7 +27,8 @@ public final class AuditFormat {
                 s.append("TLS was not used with ").append(where).append(", the session went on in clear");
                 break;
             case BLOCKED:
-                s.append("TLS is required, but could not be established with ").append(where)
+                s.append("enforce".equals(r.mode) ? "TLS is required, but could not be established with "
+                        : "TLS could not be established with ").append(where)
                         .append(": session blocked, nothing of the application's was sent");
                 break;
             case PLAINTEXT_OBSERVED:

@@ -1,5 +1,6 @@
 package io.starttls.agent.audit;
 
+import io.starttls.agent.vocabulary.Outcome;
 import io.starttls.agent.protocol.Printable;
 import io.starttls.agent.tls.TlsDetails;
 

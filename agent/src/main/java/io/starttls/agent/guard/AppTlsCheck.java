@@ -2,7 +2,7 @@ package io.starttls.agent.guard;
 
 import io.starttls.agent.config.Mode;
 import io.starttls.agent.config.Verify;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasons;
 import io.starttls.agent.tls.TlsDetails;
 import io.starttls.agent.tls.TlsUpgradeException;
 import javax.net.ssl.SSLSocket;

@@ -31,8 +31,10 @@ final class AppTlsWatch {
     private final ByteArrayOutputStream heldLine = new ByteArrayOutputStream();
     private final ByteArrayOutputStream replyLine = new ByteArrayOutputStream();
     private final ServerHelloParser hello = new ServerHelloParser();
-    private TlsRecordFraming clientRecords = new TlsRecordFraming();
-    private TlsRecordFraming serverRecords = new TlsRecordFraming();
+    private TlsRecordFraming clientRecords = new TlsRecordFraming(true);
+    private TlsRecordFraming serverRecords = new TlsRecordFraming(false);
+    /** SMTP: a line of the STARTTLS reply said 220 (clients read the first line's code, the RFC the last). */
+    private boolean replySaid220;
     private Phase phase = Phase.CLEAR;
     private String refused;
     private boolean clearAfterTls;
@@ -61,6 +63,12 @@ final class AppTlsWatch {
      * carry credentials, mail, or clear text after the application's STARTTLS.
      */
     byte[] outbound(byte[] b, int off, int len) {
+        if (phase != Phase.TLS && heldLine.size() == 0 && looksLikeTlsRecord(b, off, len)) {
+            // The application starts TLS although this watch did not read a yes to its STARTTLS
+            // (a server may word its answer so that two parsers differ): TLS it is, and it is
+            // followed and checked as such rather than held back as a line that never ends.
+            enterTls();
+        }
         if (phase == Phase.TLS) {
             int clear = clientRecords.feed(b, off, len);
             if (clear < 0) {
@@ -131,9 +139,7 @@ final class AppTlsWatch {
                 Boolean accepted = startTlsAnswer(line);
                 if (accepted != null) {
                     if (accepted) {
-                        phase = Phase.TLS;
-                        clientRecords = new TlsRecordFraming();
-                        serverRecords = new TlsRecordFraming();
+                        enterTls();
                         inbound(b, i + 1, off + len - i - 1);
                     } else {
                         phase = Phase.CLEAR;
@@ -145,14 +151,27 @@ final class AppTlsWatch {
         }
     }
 
-    /** True, false, or null when this line is not yet the answer to the application's STARTTLS. */
+    private void enterTls() {
+        phase = Phase.TLS;
+        clientRecords = new TlsRecordFraming(true);
+        serverRecords = new TlsRecordFraming(false);
+    }
+
+    /**
+     * True, false, or null when this line is not yet the answer to the application's STARTTLS.
+     * When in doubt it says yes: an application that then goes on in clear is refused (enforce)
+     * or reported; one that starts TLS is checked against the policy.
+     */
     private Boolean startTlsAnswer(String line) {
         switch (protocol) {
             case SMTP:
+                replySaid220 |= line.startsWith("220");
                 if (line.length() > 3 && line.charAt(3) == '-') {
                     return null;
                 }
-                return line.startsWith("220");
+                boolean yes = replySaid220;
+                replySaid220 = false;
+                return yes;
             case IMAP:
                 if (line.startsWith("* ") || line.startsWith("+")) {
                     return null;

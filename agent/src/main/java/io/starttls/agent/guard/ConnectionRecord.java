@@ -1,10 +1,10 @@
 package io.starttls.agent.guard;
 
 import io.starttls.agent.audit.AuditRecord;
-import io.starttls.agent.audit.Outcome;
+import io.starttls.agent.vocabulary.Outcome;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasons;
 import io.starttls.agent.tls.TlsDetails;
 
 /**

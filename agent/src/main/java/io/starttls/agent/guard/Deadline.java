@@ -1,7 +1,7 @@
 package io.starttls.agent.guard;
 
 import io.starttls.agent.protocol.NegotiationException;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasons;
 
 /**
  * One deadline for the whole negotiation: the plain-text dialogue and the TLS handshake. A server

@@ -1,12 +1,12 @@
 package io.starttls.agent.guard;
 
-import io.starttls.agent.audit.Outcome;
+import io.starttls.agent.vocabulary.Outcome;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.Mode;
 import io.starttls.agent.protocol.BlockReply;
 import io.starttls.agent.protocol.Dialects;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasons;
 import io.starttls.agent.tls.TlsDetails;
 import java.io.IOException;
 import java.io.InputStream;
@@ -357,6 +357,7 @@ final class GuardedConnection {
     private void end(Outcome outcome, String reason, String detail, byte[] reply, boolean sayGoodbye) {
         if (closing && state == State.NEGOTIATING) {
             // The negotiation failed because the application closed the socket meanwhile.
+            outcome = Outcome.BLOCKED;
             reason = Reasons.APP_CLOSED;
             detail = "the application closed the socket during the negotiation";
         }
@@ -441,6 +442,15 @@ final class GuardedConnection {
     /** Writes the record of a clear-text session, now that its flags are known. Once only. */
     void flushRecord() {
         record.flush(watch, appTls.details(), appTls.problem());
+    }
+
+    /** The JVM exits: a session still negotiating gets its record too (one per connection, always). */
+    void flushRecordAtExit() {
+        if (state == State.NEGOTIATING) {
+            record.now(Outcome.BLOCKED, Reasons.APP_CLOSED, "the JVM exited while the negotiation ran", null, null);
+            return;
+        }
+        flushRecord();
     }
 
     /** The raw streams; asked of the socket on a marked thread, so that the hook hands out the JDK's. */

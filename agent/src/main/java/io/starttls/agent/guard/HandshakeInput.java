@@ -1,7 +1,7 @@
 package io.starttls.agent.guard;
 
 import io.starttls.agent.protocol.NegotiationException;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasons;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,7 @@ import io.starttls.agent.audit.AuditRecord;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.Mode;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasons;
 import io.starttls.agent.tls.TlsUpgradeException;
 import io.starttls.agent.tls.TlsUpgrader;
 import java.io.IOException;
@@ -211,7 +211,7 @@ public final class MailSockets {
     /** At exit, sessions still open get their record too: one per connection, always. */
     private void flushOpenSessions() {
         for (GuardedConnection connection : open.snapshot()) {
-            connection.flushRecord();
+            connection.flushRecordAtExit();
         }
     }
 }

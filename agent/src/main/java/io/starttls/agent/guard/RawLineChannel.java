@@ -2,7 +2,7 @@ package io.starttls.agent.guard;
 
 import io.starttls.agent.protocol.LineChannel;
 import io.starttls.agent.protocol.NegotiationException;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasons;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.starttls.agent.guard;
 
-import io.starttls.agent.audit.Outcome;
+import io.starttls.agent.vocabulary.Outcome;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.Mode;
 import io.starttls.agent.protocol.Dialects;
 import io.starttls.agent.protocol.NegotiationException;
 import io.starttls.agent.protocol.NegotiationOutcome;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasons;
 import io.starttls.agent.tls.EstablishedTls;
 import io.starttls.agent.tls.TlsUpgradeException;
 import java.io.IOException;

@@ -170,6 +170,12 @@ final class SocketPatcher {
                 target.descriptorIndex = descriptor;
                 target.renamed = utf8(RENAMED_PREFIX + target.name);
                 access = (access & ~(ACC_PUBLIC | ACC_PROTECTED)) | ACC_PRIVATE | ACC_SYNTHETIC;
+                if (target.name.equals("close")) {
+                    // JDK 8-17 declare close() synchronized (JDK 25 does not; its body takes its own
+                    // closeLock). Kept, the monitor would make another thread's close() wait for a
+                    // negotiation that runs inside the application's synchronized (socket).
+                    access &= ~ACC_SYNCHRONIZED;
+                }
                 name = target.renamed;
             }
             m.writeShort(access);

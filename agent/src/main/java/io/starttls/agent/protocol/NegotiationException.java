@@ -1,9 +1,10 @@
 package io.starttls.agent.protocol;
 
+import io.starttls.agent.vocabulary.Reasoned;
 import java.io.IOException;
 
 /** The negotiation cannot go on; {@link #reason()} is one word of the audit vocabulary. */
-public final class NegotiationException extends IOException {
+public final class NegotiationException extends IOException implements Reasoned {
     private static final long serialVersionUID = 1L;
     private final String reason;
 
@@ -12,6 +13,7 @@ public final class NegotiationException extends IOException {
         this.reason = reason;
     }
 
+    @Override
     public String reason() {
         return reason;
     }

@@ -1,5 +1,6 @@
 package io.starttls.agent.protocol;
 
+import io.starttls.agent.vocabulary.Reasons;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

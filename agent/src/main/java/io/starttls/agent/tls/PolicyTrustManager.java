@@ -1,7 +1,7 @@
 package io.starttls.agent.tls;
 
 import io.starttls.agent.config.Verify;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasons;
 import java.net.Socket;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;

@@ -1,9 +1,10 @@
 package io.starttls.agent.tls;
 
+import io.starttls.agent.vocabulary.Reasoned;
 import java.security.cert.CertificateException;
 
 /** A certificate refused by the verification policy, with the TLS-RPT result type that fits. */
-public final class TlsPolicyException extends CertificateException {
+public final class TlsPolicyException extends CertificateException implements Reasoned {
     private static final long serialVersionUID = 1L;
     private final String reason;
 
@@ -12,6 +13,7 @@ public final class TlsPolicyException extends CertificateException {
         this.reason = reason;
     }
 
+    @Override
     public String reason() {
         return reason;
     }

@@ -2,8 +2,8 @@ package io.starttls.agent.tls;
 
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.Verify;
-import io.starttls.agent.protocol.NegotiationException;
-import io.starttls.agent.protocol.Reasons;
+import io.starttls.agent.vocabulary.Reasoned;
+import io.starttls.agent.vocabulary.Reasons;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -165,11 +165,10 @@ public final class TlsUpgrader {
 
     private static TlsUpgradeException failure(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TlsPolicyException) {
-                return new TlsUpgradeException(((TlsPolicyException) t).reason(), t.getMessage(), e);
-            }
-            if (t instanceof NegotiationException) { // plain text where the server's first TLS record belongs
-                return new TlsUpgradeException(((NegotiationException) t).reason(), t.getMessage(), e);
+            // The policy's refusal, or the guard's own stream refusing what it read during the
+            // handshake (plain text where the server's first TLS record belongs, the deadline).
+            if (t instanceof Reasoned) {
+                return new TlsUpgradeException(((Reasoned) t).reason(), t.getMessage(), e);
             }
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

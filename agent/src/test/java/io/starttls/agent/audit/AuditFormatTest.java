@@ -1,5 +1,6 @@
 package io.starttls.agent.audit;
 
+import io.starttls.agent.vocabulary.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -62,4 +62,20 @@ class AgentArgumentsTest {
         AgentConfig c = AgentArguments.parse("truststore=" + f + ",truststore-password=hunter2");
         assertFalse(c.toString().contains("hunter2"));
     }
+
+    @Test
+    void noErrorEchoesASecret() {
+        for (String arguments : new String[] {"mode=enforce,,truststore-password=hunter2",
+            "trustore-password=hunter2", "mode=enforce,truststore-password=a,hunter2", "hunter2=x",
+            "truststore-password=hunter2,truststore-password=hunter2"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> AgentArguments.parse(arguments));
+            assertFalse(e.getMessage().contains("hunter2"), arguments + " -> " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aMisspeltKeyIsStillNamedWhenItIsAWord() {
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentArguments.parse("mood=enforce"));
+        assertTrue(e.getMessage().startsWith("unknown agent argument 'mood'"), e.getMessage());
+    }
 }

@@ -37,6 +37,9 @@ class AppTlsWatchTest {
         r[2] = 3;
         r[3] = (byte) (length >> 8);
         r[4] = (byte) length;
+        if (type == 22 && length > 0) {
+            r[5] = 1; // a ClientHello
+        }
         return r;
     }
 
@@ -145,5 +148,50 @@ class AppTlsWatchTest {
         AppTlsWatch w = new AppTlsWatch(MailProtocol.POP3, false);
         assertSame(AppTlsWatch.SEND_AS_IS, out(w, "USER a\r\n"));
         assertTrue(w.sawCredentials());
+    }
+
+    @Test
+    void clearTextBehindAFakeRecordHeaderIsRefused() {
+        AppTlsWatch w = afterStartTls(true);
+        byte[] line = b("AUTH PLAIN AGFsaWNlAHB3\r\n");
+        byte[] fake = new byte[5 + line.length];
+        fake[0] = 22;
+        fake[1] = 3;
+        fake[2] = 1;
+        fake[4] = (byte) line.length;
+        System.arraycopy(line, 0, fake, 5, line.length);
+        assertNull(out(w, fake), "a handshake record must hold a ClientHello");
+    }
+
+    @Test
+    void onlyWellFormedRecordsPassBeforeTheHandshakeEnds() {
+        AppTlsWatch heartbeat = afterStartTls(true);
+        out(heartbeat, record(22, 300));
+        assertNull(out(heartbeat, record(24, 40)), "a heartbeat record");
+        AppTlsWatch longAlert = afterStartTls(true);
+        out(longAlert, record(22, 300));
+        assertNull(out(longAlert, record(21, 30)), "a plaintext alert is two bytes");
+    }
+
+    @Test
+    void aStartTlsReplyThatTwoParsersWouldReadDifferentlyCountsAsAYes() {
+        // Most clients take the first line's code (220), the RFC the last (454): the watch must
+        // follow the TLS of a client that started it, not hold its ClientHello for ever.
+        AppTlsWatch w = new AppTlsWatch(MailProtocol.SMTP, true);
+        out(w, "EHLO me\r\n");
+        out(w, "STARTTLS\r\n");
+        in(w, b("220-go ahead\r\n454 not really\r\n"));
+        assertTrue(w.tlsStarted());
+        assertSame(AppTlsWatch.SEND_AS_IS, out(w, record(22, 300)));
+    }
+
+    @Test
+    void aClientHelloAfterWhatLookedLikeARefusalIsFollowedAsTls() {
+        AppTlsWatch w = new AppTlsWatch(MailProtocol.IMAP, true);
+        out(w, "a1 STARTTLS\r\n");
+        in(w, b("a1 NO not now\r\n"));
+        assertSame(AppTlsWatch.SEND_AS_IS, out(w, record(22, 300)), "not held back as an endless line");
+        assertTrue(w.tlsStarted());
+        assertNull(out(w, "a2 LOGIN alice secret\r\n"), "and clear text after it is refused");
     }
 }

@@ -1,5 +1,6 @@
 package io.starttls.agent.protocol;
 
+import io.starttls.agent.vocabulary.Reasons;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

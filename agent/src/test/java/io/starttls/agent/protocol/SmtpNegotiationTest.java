@@ -1,5 +1,6 @@
 package io.starttls.agent.protocol;
 
+import io.starttls.agent.vocabulary.Reasons;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -127,5 +128,18 @@ class SmtpNegotiationTest {
         String detail = smtp.negotiate(server).detail();
         assertTrue(detail.length() < 200, detail);
         assertTrue(detail.chars().allMatch(c -> c >= 0x20 && c < 0x7f), detail);
+    }
+
+    @Test
+    void aReplyIsBoundedByBytesNotOnlyByLines() {
+        // 511 lines of 1000 bytes: under the line count, over the bytes kept for one reply.
+        StringBuilder reply = new StringBuilder();
+        for (int i = 0; i < 510; i++) {
+            reply.append("250-").append("x".repeat(996)).append("\r\n");
+        }
+        reply.append("250 STARTTLS\r\n");
+        ScriptedChannel server = ScriptedChannel.server("220 hi\r\n").then(reply.toString());
+        NegotiationException e = assertThrows(NegotiationException.class, () -> smtp.negotiate(server));
+        assertEquals(Reasons.REPLY_TOO_LONG, e.reason());
     }
 }

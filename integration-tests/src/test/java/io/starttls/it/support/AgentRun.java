@@ -80,6 +80,9 @@ public final class AgentRun {
         String name = Children.label() + "-" + ProcessHandle.current().pid() + "-" + n;
         File audit = new File(Children.runsDir(), name + ".audit.jsonl");
         JavaProcess child = JavaProcess.on(Children.javaHome()).timeoutSeconds(timeoutSeconds);
+        // The JVM verifies boot classes too: a defect in the rewrite of java.net.Socket, or of the
+        // JDK's SSLSocketFactoryImpl, fails the run with a VerifyError instead of corrupting it.
+        child.jvmOption("-XX:+UnlockDiagnosticVMOptions").jvmOption("-XX:+BytecodeVerificationLocal");
         jvmOptions.forEach(child::jvmOption);
         if (withAgent) {
             String arguments = agentArgs == null ? "" : agentArgs;

@@ -1,4 +1,4 @@
-package io.starttls.agent.protocol;
+package io.starttls.agent.vocabulary;
 
 /**
  * The reasons the agent reports. Where a TLS-RPT result type (RFC 8460) fits, it is used as is;

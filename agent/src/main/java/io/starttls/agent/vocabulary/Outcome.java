@@ -1,4 +1,4 @@
-package io.starttls.agent.audit;
+package io.starttls.agent.vocabulary;
 
 /** How a watched connection ended, in the words of the audit record. */
 public enum Outcome {
