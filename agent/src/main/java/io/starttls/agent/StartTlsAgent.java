@@ -55,6 +55,7 @@ public final class StartTlsAgent {
             SocketGuardInstaller.install(inst, config);
         } catch (RuntimeException | LinkageError e) {
             String why = e instanceof IllegalStateException ? e.getMessage() : e.toString();
+            why = why.split("\\R", 2)[0]; // one line: a VerifyError, say, explains itself over many
             if (config.mode() == Mode.ENFORCE) {
                 stop("starttls-agent: cannot guard sockets, refusing to start (mode=enforce): " + why, EXIT_UNPROTECTED);
             } else {

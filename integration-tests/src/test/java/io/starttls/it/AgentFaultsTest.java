@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starttls.it.clients.HelloWorld;
 import io.starttls.it.clients.SmtpIdiomsClient;
+import io.starttls.it.clients.BrokenPatchAgent;
 import io.starttls.it.clients.SocketFirstAgent;
 import io.starttls.it.support.AgentRun;
 import io.starttls.it.support.Children;
@@ -19,6 +20,8 @@ import java.io.File;
 import java.util.concurrent.TimeUnit;
 import java.io.FileOutputStream;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -33,20 +36,50 @@ import org.junit.jupiter.api.Test;
  */
 class AgentFaultsTest {
     private static File otherAgent;
+    private static File brokenPatchAgent;
 
     @BeforeAll
-    static void buildOtherAgent() throws Exception {
-        otherAgent = new File(Children.runsDir(), "socket-first-agent.jar");
+    static void buildOtherAgents() throws Exception {
+        otherAgent = agentJar("socket-first-agent.jar", SocketFirstAgent.class);
+        brokenPatchAgent = agentJar("broken-patch-agent.jar", BrokenPatchAgent.class, BrokenPatchAgent.class.getName()
+                + "$1");
+    }
+
+    private static File agentJar(String name, Class<?> premain, String... moreClasses) throws Exception {
+        File file = new File(Children.runsDir(), name);
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", SocketFirstAgent.class.getName());
-        String entry = SocketFirstAgent.class.getName().replace('.', '/') + ".class";
-        try (JarOutputStream jar = new JarOutputStream(new FileOutputStream(otherAgent), manifest);
-             InputStream in = SocketFirstAgent.class.getClassLoader().getResourceAsStream(entry)) {
-            jar.putNextEntry(new JarEntry(entry));
-            in.transferTo(jar);
-            jar.closeEntry();
+        manifest.getMainAttributes().putValue("Premain-Class", premain.getName());
+        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        try (JarOutputStream jar = new JarOutputStream(new FileOutputStream(file), manifest)) {
+            List<String> classes = new ArrayList<>(List.of(premain.getName()));
+            classes.addAll(List.of(moreClasses));
+            for (String c : classes) {
+                String entry = c.replace('.', '/') + ".class";
+                try (InputStream in = premain.getClassLoader().getResourceAsStream(entry)) {
+                    jar.putNextEntry(new JarEntry(entry));
+                    in.transferTo(jar);
+                    jar.closeEntry();
+                }
+            }
         }
+        return file;
+    }
+
+    /**
+     * Every child JVM of this suite verifies boot classes (AgentRun), so a defect in the rewrite of
+     * java.net.Socket fails a test: here a deliberately broken one, under enforce, stops the JVM.
+     */
+    @Test
+    void aBrokenRewriteOfSocketFailsTheVerifierInsteadOfRunning() throws Exception {
+        RunResult run = AgentRun.testClient(HelloWorld.class).jvmOption("-javaagent:" + brokenPatchAgent.getAbsolutePath())
+                .agent("mode=enforce").noAuditLog().run();
+
+        assertTrue(run.stdout.contains("BROKE wrap"), "the broken patch was applied: " + run);
+        assertEquals(3, run.exitCode, run::toString);
+        assertTrue(run.stderr.contains("refusing to start (mode=enforce)") && run.stderr.contains("VerifyError"),
+                run::toString);
+        assertFalse(run.stdout.contains("hello"), "main must not run");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.starttls.agent.guard;
 
-import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.protocol.CommandObserver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,28 +11,47 @@ import javax.net.ssl.SSLSocket;
  * notice a hand-written client that runs STARTTLS itself (inside the agent's TLS, where the server
  * refuses it) and say how to fix that.
  */
-final class AgentTls {
+final class AgentTls implements Session {
     private static final int WATCHED = 1024;
 
     private final SSLSocket socket;
+    private final GuardedConnection connection;
     private final InputStream in;
     private final OutputStream out;
     private CommandObserver commandWatch;
     private int watched;
 
-    AgentTls(SSLSocket socket, MailProtocol protocol) throws IOException {
+    AgentTls(SSLSocket socket, GuardedConnection connection) throws IOException {
         this.socket = socket;
+        this.connection = connection;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
-        this.commandWatch = new CommandObserver(protocol);
+        this.commandWatch = new CommandObserver(connection.protocol);
     }
 
-    InputStream in() {
-        return in;
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        return in.read(b, off, len);
     }
 
-    /** Writes; returns true (once) when the application just sent STARTTLS itself. */
-    boolean write(byte[] b, int off, int len) throws IOException {
+    @Override
+    public int available() throws IOException {
+        return in.available();
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (watch(b, off, len)) {
+            Destination d = connection.destination;
+            connection.runtime.warn("the application sent STARTTLS itself to " + d + " inside the agent's TLS, "
+                    + "where the server will refuse it: if it manages TLS itself, start the agent with app-managed="
+                    + d.host() + "@" + d.port() + " or app-managed=" + d.appClass());
+        }
+        out.write(b, off, len);
+    }
+
+    /** True (once) when the application just sent STARTTLS itself. */
+    private boolean watch(byte[] b, int off, int len) {
         boolean ownStartTls = false;
         CommandObserver w = commandWatch;
         if (w != null) {
@@ -49,11 +67,11 @@ final class AgentTls {
                 }
             }
         }
-        out.write(b, off, len);
         return ownStartTls;
     }
 
-    void flush() throws IOException {
+    @Override
+    public void flush() throws IOException {
         out.flush();
     }
 

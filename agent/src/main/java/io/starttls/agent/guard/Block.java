@@ -9,7 +9,7 @@ import java.io.IOException;
  * protocol's temporary failure, or the server's own goodbye) and then the end of the stream, its
  * writes go nowhere; or, with {@code block=exception}, both throw. Nothing reaches the server.
  */
-final class Block {
+final class Block implements Session {
     private final BlockStyle style;
     private final byte[] reply;
     private final String message;
@@ -21,7 +21,8 @@ final class Block {
         this.message = Printable.of(message, 600);
     }
 
-    synchronized int read(byte[] b, int off, int len) throws IOException {
+    @Override
+    public synchronized int read(byte[] b, int off, int len) throws IOException {
         if (style == BlockStyle.EXCEPTION) {
             throw new SessionBlockedException(message);
         }
@@ -34,13 +35,19 @@ final class Block {
         return n;
     }
 
-    synchronized int available() {
+    @Override
+    public synchronized int available() {
         return style == BlockStyle.EXCEPTION ? 0 : reply.length - pos;
     }
 
-    void write() throws IOException {
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
         if (style == BlockStyle.EXCEPTION) {
             throw new SessionBlockedException(message);
         }
+    }
+
+    @Override
+    public void flush() {
     }
 }

@@ -60,7 +60,7 @@ public final class MailSockets {
             // The agent itself (or JSSE for it) uses this socket: the JDK's own streams. Only for
             // the socket being driven: another one opened on this thread (by code that a log line
             // ran, say) is guarded like any other.
-            return raw == null ? null : driving.streamForAgent(raw);
+            return raw == null ? null : driving.transport.streamForAgent(raw);
         }
         if (raw == null) {
             GuardedConnection connection = (GuardedConnection) access.guardOf(socket);

@@ -103,13 +103,13 @@ final class SessionSetup {
     private void startTls(NegotiationOutcome outcome, Deadline deadline, boolean appNoDelay) throws IOException {
         EstablishedTls upgraded = null;
         TlsUpgradeException failure = null;
-        c.beginAgentHandshake(deadline);
+        transport.beginAgentHandshake(deadline);
         try {
             upgraded = c.runtime.upgrader().upgrade(transport.appSocket(), c.destination.host(), c.destination.port());
         } catch (TlsUpgradeException e) {
             failure = e;
         } finally {
-            c.endAgentHandshake(); // before a reconnect asks for the new socket's streams
+            transport.endAgentHandshake(); // before a reconnect asks for the new socket's streams
         }
         if (failure != null) {
             if (Reasons.TLS_HANDSHAKE_FAILED.equals(failure.reason())) {
@@ -120,7 +120,7 @@ final class SessionSetup {
             return;
         }
         transport.restoreApplicationTimeout();
-        c.settleTls(new AgentTls(upgraded.socket(), c.protocol), outcome.replay(), upgraded.details());
+        c.settleTls(upgraded.socket(), outcome.replay(), upgraded.details());
     }
 
     /**

@@ -16,15 +16,19 @@ import java.net.SocketException;
 final class Transport {
     private final Socket appSocket;
     private final SocketAccess access;
+    private final GuardedConnection owner;
+    private volatile Deadline handshakeDeadline;
+    private volatile HandshakeInput handshakeInput;
     private volatile Socket current;
     private volatile InputStream rawIn;
     private volatile OutputStream rawOut;
     private int appTimeout;
     private int agentTimeout = -1;
 
-    Transport(Socket appSocket, SocketAccess access) {
+    Transport(Socket appSocket, SocketAccess access, GuardedConnection owner) {
         this.appSocket = appSocket;
         this.access = access;
+        this.owner = owner;
         this.current = appSocket;
     }
 
@@ -53,14 +57,6 @@ final class Transport {
         }
     }
 
-    InputStream cachedIn() {
-        return rawIn;
-    }
-
-    OutputStream cachedOut() {
-        return rawOut;
-    }
-
     /** Must be called on a thread marked by {@link Reentry}, so that the hook hands out raw streams. */
     InputStream in() throws IOException {
         InputStream in = rawIn;
@@ -76,6 +72,59 @@ final class Transport {
             rawOut = out = current.getOutputStream();
         }
         return out;
+    }
+
+    /** The raw streams; asked of the socket on a marked thread, so that the hook hands out the JDK's. */
+    InputStream rawIn() throws IOException {
+        InputStream in = rawIn;
+        if (in != null) {
+            return in;
+        }
+        GuardedConnection previous = Reentry.enter(owner);
+        try {
+            return in();
+        } finally {
+            Reentry.exit(previous);
+        }
+    }
+
+    OutputStream rawOut() throws IOException {
+        OutputStream out = rawOut;
+        if (out != null) {
+            return out;
+        }
+        GuardedConnection previous = Reentry.enter(owner);
+        try {
+            return out();
+        } finally {
+            Reentry.exit(previous);
+        }
+    }
+
+    /**
+     * The stream the agent's own code (or JSSE on its behalf) gets when it asks the socket: during
+     * the agent's handshake, the input is read under the negotiation's deadline.
+     */
+    Object streamForAgent(Object raw) {
+        Deadline d = handshakeDeadline;
+        if (d != null && raw instanceof InputStream) {
+            HandshakeInput in = new HandshakeInput((InputStream) raw, this, d);
+            handshakeInput = in;
+            return in;
+        }
+        return raw;
+    }
+
+    void beginAgentHandshake(Deadline deadline) {
+        handshakeDeadline = deadline;
+    }
+
+    void endAgentHandshake() {
+        handshakeDeadline = null;
+        HandshakeInput in = handshakeInput;
+        if (in != null) {
+            in.handshakeDone();
+        }
     }
 
     void beginNegotiation() throws SocketException {

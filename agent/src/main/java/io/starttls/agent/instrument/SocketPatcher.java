@@ -44,6 +44,9 @@ final class SocketPatcher {
     /** What {@code sendUrgentData} hands to the hook before the byte goes out. */
     static final String URGENT_SIGNAL = "starttlsAgent$sendUrgentData";
 
+    /** Java 25. */
+    static final int NEWEST_KNOWN_MAJOR = 69;
+
     private static final int ACC_PUBLIC = 0x0001;
     private static final int ACC_PRIVATE = 0x0002;
     private static final int ACC_PROTECTED = 0x0004;
@@ -131,9 +134,20 @@ final class SocketPatcher {
 
     private byte[] run() {
         ClassFileWriter o = new ClassFileWriter(in.length() + 1024);
-        o.writeInt(in.u4());
+        int magic = in.u4();
+        if (magic != 0xCAFEBABE) {
+            throw new IllegalStateException("the class file of java.net.Socket is not a class file");
+        }
+        o.writeInt(magic);
         o.writeShort(in.u2()); // minor
-        o.writeShort(in.u2()); // major
+        int major = in.u2();
+        if (major > NEWEST_KNOWN_MAJOR) {
+            // A newer class-file version may hold constant pool tags or attributes this patcher
+            // does not know: refuse, so that the installer says so, rather than guess.
+            throw new IllegalStateException("java.net.Socket has class-file version " + major
+                    + ", newer than the newest this patcher knows (" + NEWEST_KNOWN_MAJOR + ", Java 25)");
+        }
+        o.writeShort(major);
         int count = in.u2();
         poolCount = count;
         int poolStart = in.position();

@@ -3,6 +3,7 @@ package io.starttls.agent.tls;
 import io.starttls.agent.config.Verify;
 import io.starttls.agent.vocabulary.Reasons;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
@@ -21,10 +22,20 @@ import javax.net.ssl.X509TrustManager;
 final class PolicyTrustManager extends X509ExtendedTrustManager {
     private final Verify verify;
     private final X509TrustManager trusted;
+    private final X509ExtendedTrustManager jdk;
 
-    PolicyTrustManager(Verify verify, X509TrustManager trusted) {
+    /**
+     * @param trusted the trust store's trust manager; for {@code verify=host} it must be the JDK's
+     *     extended one (TrustManagerFactory's PKIX), which does the endpoint identification
+     */
+    PolicyTrustManager(Verify verify, X509TrustManager trusted) throws GeneralSecurityException {
         this.verify = verify;
         this.trusted = trusted;
+        if (verify == Verify.HOST && !(trusted instanceof X509ExtendedTrustManager)) {
+            throw new GeneralSecurityException("the trust manager of this JVM cannot check host names ("
+                    + trusted.getClass().getName() + "); use verify=ca");
+        }
+        this.jdk = trusted instanceof X509ExtendedTrustManager ? (X509ExtendedTrustManager) trusted : null;
     }
 
     @Override
@@ -52,14 +63,24 @@ final class PolicyTrustManager extends X509ExtendedTrustManager {
         if (chain == null || chain.length == 0) {
             throw new TlsPolicyException(Reasons.VALIDATION_FAILURE, "the server sent no certificate");
         }
+        if (verify == Verify.HOST) {
+            try {
+                // The chain and the name in one, as the JDK checks them for HTTPS.
+                JdkEndpointCheck.check(jdk, chain, authType, host);
+                return;
+            } catch (CertificateException e) {
+                // Which failed, the chain or the name? The chain alone says; the JDK's exception
+                // does not tell in words an operator can grep (the TLS-RPT result types).
+            }
+        }
         try {
             trusted.checkServerTrusted(chain, authType);
         } catch (CertificateException e) {
             throw classify(chain[0], e);
         }
-        if (verify == Verify.HOST && !HostnameMatcher.matches(host, chain[0])) {
+        if (verify == Verify.HOST) {
             throw new TlsPolicyException(Reasons.CERTIFICATE_HOST_MISMATCH,
-                    "the certificate is for " + HostnameMatcher.namesOf(chain[0]) + ", not for " + host);
+                    "the certificate is for " + CertificateNames.of(chain[0]) + ", not for " + host);
         }
     }
 

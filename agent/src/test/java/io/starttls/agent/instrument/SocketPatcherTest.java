@@ -2,6 +2,7 @@ package io.starttls.agent.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,71 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.util.CheckClassAdapter;
 
 class SocketPatcherTest {
+    /** java/net/Socket.class of another JDK's image, read through its jrt file system. */
+    static byte[] socketOf(String javaHome) throws Exception {
+        try (java.nio.file.FileSystem jrt = FileSystems.newFileSystem(URI.create("jrt:/"),
+                Map.of("java.home", javaHome))) {
+            return Files.readAllBytes(jrt.getPath("modules", "java.base", "java/net/Socket.class"));
+        }
+    }
+
+    static List<String> jdkHomes() {
+        List<String> homes = new ArrayList<>();
+        homes.add(System.getProperty("java.home"));
+        String jdk25 = System.getProperty("jdk25.home", "/usr/lib/jvm/temurin-25-jdk-amd64");
+        if (new java.io.File(jdk25, "lib/jrt-fs.jar").isFile()) {
+            homes.add(jdk25);
+        }
+        return homes;
+    }
+
+    @Test
+    void theSocketOfEveryTestedJdkIsRewrittenIntoVerifiableCode() throws Exception {
+        assertTrue(jdkHomes().size() == 2 || System.getenv("CI") == null,
+                "CI has both JDKs (17 and 25); found " + jdkHomes());
+        for (String home : jdkHomes()) {
+            StringWriter problems = new StringWriter();
+            byte[] patched = SocketPatcher.patch(socketOf(home));
+            CheckClassAdapter.verify(new ClassReader(patched), false, new PrintWriter(problems));
+            assertEquals("", problems.toString(), home);
+            Map<String, String> after = methods(patched);
+            assertTrue(after.containsKey(SocketPatcher.INSTALL_METHOD + SocketPatcher.INSTALL_DESC), home);
+            assertTrue(after.containsKey(SocketPatcher.ORIGINAL_NAME_METHOD + SocketPatcher.ORIGINAL_NAME_DESC), home);
+        }
+    }
+
+    /** A class file whose method named {@code name} gets another name, as a JDK without it would have. */
+    private static byte[] withoutMethod(byte[] classfile, String name, String desc) {
+        org.objectweb.asm.ClassWriter w = new org.objectweb.asm.ClassWriter(0);
+        new ClassReader(classfile).accept(new ClassVisitor(Opcodes.ASM9, w) {
+            @Override
+            public MethodVisitor visitMethod(int access, String n, String d, String sig, String[] ex) {
+                return super.visitMethod(access, n.equals(name) && d.equals(desc) ? n + "Gone" : n, d, sig, ex);
+            }
+        }, 0);
+        return w.toByteArray();
+    }
+
+    @Test
+    void shapesItDoesNotKnowAreRefusedInOneLine() throws Exception {
+        byte[] socket = jdkSocket();
+        String[][] missing = {
+            {"getInputStream", "()Ljava/io/InputStream;"}, {"close", "()V"}, {"setSoTimeout", "(I)V"},
+            {"sendUrgentData", "(I)V"},
+        };
+        for (String[] m : missing) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> SocketPatcher.patch(withoutMethod(socket, m[0], m[1])));
+            assertEquals("java.net.Socket has no method " + m[0] + m[1], e.getMessage());
+        }
+        byte[] newer = socket.clone();
+        newer[6] = 0;
+        newer[7] = (byte) (SocketPatcher.NEWEST_KNOWN_MAJOR + 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SocketPatcher.patch(newer));
+        assertTrue(e.getMessage().startsWith("java.net.Socket has class-file version 70, newer than"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
     static byte[] jdkSocket() throws Exception {
         try (InputStream in = Files.newInputStream(FileSystems.getFileSystem(URI.create("jrt:/"))
                 .getPath("modules", "java.base", "java/net/Socket.class"))) {
