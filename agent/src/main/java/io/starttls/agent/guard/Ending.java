@@ -36,7 +36,8 @@ final class Ending {
         Block block = new Block(c.config.blockStyle(), reply != null ? reply : BlockReply.of(c.protocol, message),
                 message);
         c.record.now(outcome, reason, detail, null, c.watch());
-        states.settle(closing ? State.CLOSED : State.BLOCKED, block);
+        // Closed by the application meanwhile: its reads get the JDK's own "Socket is closed".
+        states.settle(closing ? State.CLOSED : State.BLOCKED, closing ? Session.CLOSED : block);
         GuardedConnection previous = Reentry.enter(c);
         try {
             if (sayGoodbye && !closing) {
