@@ -347,4 +347,30 @@ class EnforceGuaranteeTest {
             assertEquals(1, run.stderr.strip().split("\n").length, run::toString);
         }
     }
+
+    @Test
+    void closeReturnsAtOnceWhileAWriteIsBlockedInsideTheAgentsTls() throws Exception {
+        try (ScriptedMailServer server = server(ServerScript.smtp().hostile(Hostile.STALL_AFTER_TLS))) {
+            RunResult run = probe("close-while-a-write-blocks", String.valueOf(server.port()))
+                    .agent("mode=enforce,verify=none,smtp-ports=" + server.port()).timeoutSeconds(40).run();
+            long closeMillis = Long.parseLong(run.stdout.replaceAll("(?s).*CLOSE RETURNED AFTER MS (\\d+).*", "$1"));
+            assertTrue(closeMillis < 2000, "close() waited for a blocked write: " + run);
+            assertEquals("upgraded", run.onlyRecord().get("outcome"), run::toString);
+        }
+    }
+
+    @Test
+    void everyGuardedConnectionGetsItsRecordEvenDroppedOrUnused() throws Exception {
+        try (ScriptedMailServer server = server(ServerScript.smtp().startTls(ServerScript.StartTls.HIDE))) {
+            RunResult dropped = probe("drop-without-close", String.valueOf(server.port()))
+                    .agent("mode=opportunistic,smtp-ports=" + server.port()).run();
+            assertTrue(dropped.stdout.contains("DROPPED"), dropped::toString);
+            assertEquals("plaintext-fallback", dropped.onlyRecord().get("outcome"), dropped::toString);
+            assertEquals("true", dropped.onlyRecord().get("mail_in_clear"), dropped::toString);
+
+            RunResult unused = probe("close-without-io", String.valueOf(server.port()))
+                    .agent("mode=enforce,smtp-ports=" + server.port()).run();
+            assertEquals("app-closed", unused.onlyRecord().get("reason"), unused::toString);
+        }
+    }
 }

@@ -47,7 +47,9 @@ public final class ServerScript {
         /** STARTTLS accepted, then a TLS record header and one byte every 300 ms. */
         DRIP_HANDSHAKE,
         /** The greeting after a second's pause. */
-        SLOW_GREETING
+        SLOW_GREETING,
+        /** STARTTLS and the handshake as usual, then it stops reading for 15 s (a full TCP window). */
+        STALL_AFTER_TLS
     }
 
     final Protocol protocol;

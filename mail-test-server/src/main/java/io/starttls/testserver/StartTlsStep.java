@@ -53,8 +53,13 @@ final class StartTlsStep {
             return true;
         }
         c.send(ok + "\r\n" + (script.injectAfterStartTls == null ? "" : script.injectAfterStartTls));
-        return c.startTls(server.certificates().serverContext(script.certificate), script.tlsProtocols,
+        boolean tls = c.startTls(server.certificates().serverContext(script.certificate), script.tlsProtocols,
                 script.listensAfterFailedHandshake);
+        if (tls && script.hostile == ServerScript.Hostile.STALL_AFTER_TLS) {
+            sleep(15_000);
+            return false;
+        }
+        return tls;
     }
 
     static void waitForClientToLeave(ServerConnection c) {

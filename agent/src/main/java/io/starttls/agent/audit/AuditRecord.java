@@ -95,6 +95,14 @@ public final class AuditRecord {
             return outcome;
         }
 
+        public String reason() {
+            return reason;
+        }
+
+        public String detail() {
+            return detail;
+        }
+
         public Builder tls(TlsDetails tls) {
             this.tls = tls;
             return this;

@@ -20,6 +20,8 @@ final class AgentTls implements Session {
     private final OutputStream out;
     private CommandObserver commandWatch;
     private int watched;
+    /** Writes under way: a close_notify would wait for JSSE's write lock, which a blocked write holds. */
+    private final java.util.concurrent.atomic.AtomicInteger writing = new java.util.concurrent.atomic.AtomicInteger();
 
     AgentTls(SSLSocket socket, GuardedConnection connection) throws IOException {
         this.socket = socket;
@@ -47,7 +49,12 @@ final class AgentTls implements Session {
                     + "where the server will refuse it: if it manages TLS itself, start the agent with app-managed="
                     + d.host() + "@" + d.port() + " or app-managed=" + d.appClass());
         }
-        out.write(b, off, len);
+        writing.incrementAndGet();
+        try {
+            out.write(b, off, len);
+        } finally {
+            writing.decrementAndGet();
+        }
     }
 
     /** True (once) when the application just sent STARTTLS itself. */
@@ -75,8 +82,15 @@ final class AgentTls implements Session {
         out.flush();
     }
 
-    /** close_notify; the application's own close then closes the plain socket. */
+    /**
+     * close_notify; the application's own close then closes the plain socket. Skipped while a write
+     * is blocked (a server that stopped reading): the close of the plain socket then ends that
+     * write at once, where a close_notify would wait for it.
+     */
     void close() {
+        if (writing.get() > 0) {
+            return;
+        }
         try {
             socket.close();
         } catch (IOException e) {

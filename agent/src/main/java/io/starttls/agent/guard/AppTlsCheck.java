@@ -83,6 +83,7 @@ final class AppTlsCheck {
         if (why == null || !refuses(reason)) {
             details = session;
             problem = why == null ? null : "the policy would refuse it: " + why + " [" + reason + "]";
+            connection.record.appTls(details, problem);
             checked = true;
             return true;
         }

@@ -38,6 +38,11 @@ final class AppTlsWatch {
     private Phase phase = Phase.CLEAR;
     private String refused;
     private boolean clearAfterTls;
+    /** Command lines in the client's records before its first application data (none in real TLS). */
+    private CommandObserver behindHeaders;
+    private boolean clearBehindHeaders;
+    private boolean credentialsBehindHeaders;
+    private boolean mailBehindHeaders;
     /** Client application-data records sent when the server's first one after them was seen. */
     private int serverAnsweredDataRecords = -1;
 
@@ -49,7 +54,7 @@ final class AppTlsWatch {
 
     /** The application speaks TLS from its first byte (implicit TLS over a plain socket). */
     void tlsFromTheStart() {
-        phase = Phase.TLS;
+        enterTls();
     }
 
     /** A TLS handshake record header: what an application doing TLS itself sends first. */
@@ -71,6 +76,24 @@ final class AppTlsWatch {
         }
         if (phase == Phase.TLS) {
             int clear = clientRecords.feed(b, off, len);
+            if (clear < 0 && behindHeaders != null) {
+                // Until its first application-data record (whose session is then checked), what
+                // the client sends is readable handshake: command lines in it are clear text
+                // behind record headers, not TLS.
+                behindHeaders.feed(b, off, len);
+                if (behindHeaders.sawCredentials() || behindHeaders.sawMail()) {
+                    if (enforce) {
+                        refused = "credentials or mail in clear behind TLS record headers";
+                        return null;
+                    }
+                    clearBehindHeaders = true;
+                    credentialsBehindHeaders |= behindHeaders.sawCredentials();
+                    mailBehindHeaders |= behindHeaders.sawMail();
+                }
+                if (clientRecords.applicationDataRecords() > 0) {
+                    behindHeaders = null;
+                }
+            }
             if (clear < 0) {
                 return SEND_AS_IS;
             }
@@ -153,6 +176,7 @@ final class AppTlsWatch {
 
     private void enterTls() {
         phase = Phase.TLS;
+        behindHeaders = new CommandObserver(protocol);
         clientRecords = new TlsRecordFraming(true);
         serverRecords = new TlsRecordFraming(false);
     }
@@ -216,12 +240,12 @@ final class AppTlsWatch {
      * answered with application data after it. A failed handshake sends an alert at most.
      */
     boolean tlsCompleted() {
-        return phase == Phase.TLS && serverAnsweredDataRecords >= 0;
+        return phase == Phase.TLS && serverAnsweredDataRecords >= 0 && !clearBehindHeaders;
     }
 
-    /** The application went on in clear after the server had accepted its STARTTLS. */
+    /** The application went on in clear after the server had accepted its STARTTLS (or behind record headers). */
     boolean clearAfterTls() {
-        return clearAfterTls;
+        return clearAfterTls || clearBehindHeaders;
     }
 
     ServerHelloParser serverHello() {
@@ -229,11 +253,11 @@ final class AppTlsWatch {
     }
 
     boolean sawCredentials() {
-        return observer.sawCredentials();
+        return observer.sawCredentials() || credentialsBehindHeaders;
     }
 
     boolean sawMail() {
-        return observer.sawMail();
+        return observer.sawMail() || mailBehindHeaders;
     }
 
     /** Why the last bytes were held back, for the block reason: a verb, never its arguments. */

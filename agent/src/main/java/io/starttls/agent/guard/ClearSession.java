@@ -13,6 +13,12 @@ final class ClearSession implements Session {
     private final GuardedConnection connection;
     private final AppTlsWatch watch;
     private final AppTlsCheck appTls;
+    /**
+     * Writes are judged and sent in one step, so that the wire gets them in the order the watch
+     * judged them (two application threads writing at once). Like the JDK's own write lock, it may
+     * be held while a write blocks; nothing the negotiation or close() needs waits for it.
+     */
+    private final Object writeLock = new Object();
 
     ClearSession(GuardedConnection connection, AppTlsWatch watch, AppTlsCheck appTls) {
         this.connection = connection;
@@ -51,6 +57,12 @@ final class ClearSession implements Session {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        synchronized (writeLock) {
+            judgeAndWrite(b, off, len);
+        }
+    }
+
+    private void judgeAndWrite(byte[] b, int off, int len) throws IOException {
         byte[] allowed;
         boolean checkFirst;
         String refusal;

@@ -19,6 +19,11 @@ final class ConnectionRecord {
     private final AgentConfig config;
     private AuditRecord.Builder pending;
     private boolean written;
+    // What completes a clear-text session's record. Held here, not in the connection, so that the
+    // record of a socket dropped without close() can still be written (see OpenSessions).
+    private volatile AppTlsWatch watch;
+    private volatile TlsDetails appTls;
+    private volatile String appTlsProblem;
 
     ConnectionRecord(MailSockets runtime, Destination destination, MailProtocol protocol, AgentConfig config) {
         this.runtime = runtime;
@@ -27,8 +32,19 @@ final class ConnectionRecord {
         this.config = config;
     }
 
+    void watch(AppTlsWatch w) {
+        watch = w;
+    }
+
+    /** The application's own TLS session, checked by the policy, and what it found, if anything. */
+    void appTls(TlsDetails details, String problem) {
+        appTls = details;
+        appTlsProblem = problem;
+    }
+
     /** Writes the record now (unless one was written already). */
-    void now(Outcome outcome, String reason, String detail, TlsDetails tls, AppTlsWatch watch) {
+    void now(Outcome outcome, String reason, String detail, TlsDetails tls) {
+        AppTlsWatch watch = this.watch;
         AuditRecord.Builder b = builder(outcome, reason, detail).tls(tls);
         if (watch != null) {
             synchronized (watch) {
@@ -53,7 +69,17 @@ final class ConnectionRecord {
     }
 
     /** Writes the pending record, completed by what the watch saw; once only. */
-    void flush(AppTlsWatch watch, TlsDetails appTls, String appTlsProblem) {
+    void flush() {
+        flush(null);
+    }
+
+    /** The application dropped its socket without closing it (found when the guard was collected). */
+    void flushDropped() {
+        flush("; the application dropped the socket without closing it");
+    }
+
+    private void flush(String note) {
+        AppTlsWatch watch = this.watch;
         AuditRecord.Builder b;
         synchronized (this) {
             if (written || pending == null) {
@@ -67,6 +93,9 @@ final class ConnectionRecord {
             synchronized (watch) {
                 complete(b, watch, appTls, appTlsProblem);
             }
+        }
+        if (note != null) {
+            b.outcome(b.outcome(), b.reason(), (b.detail() == null ? "" : b.detail()) + note);
         }
         runtime.audit(b.build());
     }

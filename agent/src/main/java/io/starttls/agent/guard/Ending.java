@@ -35,7 +35,7 @@ final class Ending {
                 + c.destination.port() + ": " + detail + " [" + reason + "]; nothing was sent, try again later";
         Block block = new Block(c.config.blockStyle(), reply != null ? reply : BlockReply.of(c.protocol, message),
                 message);
-        c.record.now(outcome, reason, detail, null, c.watch());
+        c.record.now(outcome, reason, detail, null);
         // Closed by the application meanwhile: its reads get the JDK's own "Socket is closed".
         states.settle(closing ? State.CLOSED : State.BLOCKED, closing ? Session.CLOSED : block);
         GuardedConnection previous = Reentry.enter(c);

@@ -68,6 +68,7 @@ final class GuardedConnection {
         ClearSession session = new ClearSession(this, w, appTls);
         states.watchFromTheStart(session, () -> {
             clear = session;
+            record.watch(w);
             record.later(outcome, reason, detail);
         });
     }
@@ -154,7 +155,7 @@ final class GuardedConnection {
             return;
         }
         replay.set(greeting);
-        record.now(Outcome.UPGRADED, null, null, details, null);
+        record.now(Outcome.UPGRADED, null, null, details);
         states.settle(State.TLS, session);
     }
 
@@ -164,8 +165,10 @@ final class GuardedConnection {
             block(Reasons.APP_CLOSED, "the application closed the socket during the negotiation", false);
             return;
         }
-        ClearSession session = new ClearSession(this, new AppTlsWatch(protocol, false), appTls);
+        AppTlsWatch w = new AppTlsWatch(protocol, false);
+        ClearSession session = new ClearSession(this, w, appTls);
         clear = session;
+        record.watch(w);
         replay.set(forApplication);
         record.later(outcome, reason, detail);
         states.settle(State.CLEAR, session);
@@ -190,12 +193,6 @@ final class GuardedConnection {
     /** The blocked state's session, once there is one. */
     Session blockedSession() {
         return states.state() == State.BLOCKED || states.state() == State.CLOSED ? states.session() : null;
-    }
-
-    /** The watch of the clear-text session, or null. */
-    AppTlsWatch watch() {
-        ClearSession c = clear;
-        return c == null ? null : c.watch();
     }
 
     /** True while the session runs over the agent's own TLS. */
@@ -225,6 +222,10 @@ final class GuardedConnection {
         if (was == State.NEGOTIATING || was == State.CLOSED) {
             return;
         }
+        if (was == State.NEW) {
+            record.now(Outcome.PLAINTEXT_OBSERVED, Reasons.APP_CLOSED,
+                    "the application closed the socket before it read or wrote a byte", null);
+        }
         GuardedConnection previous = Reentry.enter(this);
         try {
             if (was == State.TLS && open instanceof AgentTls) {
@@ -239,13 +240,13 @@ final class GuardedConnection {
 
     /** Writes the record of a clear-text session, now that its flags are known. Once only. */
     void flushRecord() {
-        record.flush(watch(), appTls.details(), appTls.problem());
+        record.flush();
     }
 
     /** The JVM exits: a session still negotiating gets its record too (one per connection, always). */
     void flushRecordAtExit() {
         if (states.state() == State.NEGOTIATING) {
-            record.now(Outcome.BLOCKED, Reasons.APP_CLOSED, "the JVM exited while the negotiation ran", null, null);
+            record.now(Outcome.BLOCKED, Reasons.APP_CLOSED, "the JVM exited while the negotiation ran", null);
             return;
         }
         flushRecord();

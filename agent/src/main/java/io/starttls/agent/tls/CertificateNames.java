@@ -20,10 +20,15 @@ public final class CertificateNames {
     private CertificateNames() {
     }
 
-    /** The DNS and IP subject alternative names, or the subject's CN when there are none. */
+    /** The DNS and IP subject alternative names (OpenSSL's "DNS:", "IP:"), or the subject's CN when there are none. */
     public static String of(X509Certificate cert) {
-        List<String> names = new ArrayList<String>(sans(cert, SAN_DNS));
-        names.addAll(sans(cert, SAN_IP));
+        List<String> names = new ArrayList<String>();
+        for (String dns : sans(cert, SAN_DNS)) {
+            names.add("DNS:" + dns);
+        }
+        for (String ip : sans(cert, SAN_IP)) {
+            names.add("IP:" + ip);
+        }
         if (names.isEmpty()) {
             String cn = commonName(cert);
             return cn == null ? "(none)" : "CN=" + cn;

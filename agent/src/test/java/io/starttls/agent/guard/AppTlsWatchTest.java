@@ -194,4 +194,32 @@ class AppTlsWatchTest {
         assertTrue(w.tlsStarted());
         assertNull(out(w, "a2 LOGIN alice secret\r\n"), "and clear text after it is refused");
     }
+
+    /** A ClientHello-looking record header, then command lines inside its "payload". */
+    private static byte[] fakeClientHello(String lines) {
+        byte[] text = b(lines);
+        byte[] r = new byte[6 + text.length];
+        r[0] = 22;
+        r[1] = 3;
+        r[2] = 1;
+        r[4] = (byte) (1 + text.length);
+        r[5] = 1;
+        System.arraycopy(text, 0, r, 6, text.length);
+        return r;
+    }
+
+    @Test
+    void commandLinesBehindAPlausibleHeaderAreClearText() {
+        AppTlsWatch enforcing = afterStartTls(true);
+        assertNull(out(enforcing, fakeClientHello("\r\nAUTH PLAIN AGFsaWNlAHB3\r\n")));
+        AppTlsWatch fromTheStart = new AppTlsWatch(MailProtocol.SMTP, true);
+        fromTheStart.tlsFromTheStart();
+        assertNull(out(fromTheStart, fakeClientHello("\r\nMAIL FROM:<a@example.test>\r\n")));
+
+        AppTlsWatch watching = afterStartTls(false);
+        out(watching, fakeClientHello("\r\nAUTH PLAIN AGFsaWNlAHB3\r\nMAIL FROM:<a@example.test>\r\n"));
+        assertTrue(watching.sawCredentials(), "the record says what crossed");
+        assertTrue(watching.sawMail());
+        assertFalse(watching.tlsCompleted());
+    }
 }

@@ -139,7 +139,7 @@ class PolicyTrustManagerTest {
     void aMismatchSaysWhatTheCertificateIsFor() throws Exception {
         TlsPolicyException e = assertThrows(TlsPolicyException.class,
                 () -> host.check(leaf("x", "dns:mx1.example.net"), "UNKNOWN", "mail.example.com"));
-        assertTrue(e.getMessage().equals("the certificate is for mx1.example.net, not for mail.example.com"),
+        assertTrue(e.getMessage().equals("the certificate is for DNS:mx1.example.net, not for mail.example.com"),
                 e.getMessage());
     }
 }

@@ -72,6 +72,18 @@ public final class EnforceProbeClient {
             case "urgent-data":
                 urgentData(Integer.parseInt(args[1]));
                 break;
+            case "close-while-a-write-blocks":
+                closeWhileAWriteBlocks(Integer.parseInt(args[1]));
+                break;
+            case "drop-without-close":
+                dropWithoutClose(Integer.parseInt(args[1]));
+                break;
+            case "close-without-io":
+                Socket quiet = new Socket("localhost", Integer.parseInt(args[1]));
+                quiet.getInputStream();
+                quiet.close();
+                System.out.println("CLOSED");
+                break;
             default:
                 throw new IllegalArgumentException(args[0]);
         }
@@ -280,6 +292,52 @@ public final class EnforceProbeClient {
                 System.out.println("URGENT REFUSED " + e.getMessage());
             }
         }
+    }
+
+    /** A writer blocks (the server stopped reading) inside the agent's TLS; another thread closes. */
+    private static void closeWhileAWriteBlocks(int port) throws Exception {
+        Socket socket = new Socket("localhost", port);
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        SmtpLines.expect(in, "220");
+        Thread writer = new Thread(() -> {
+            byte[] block = new byte[64 * 1024];
+            try {
+                OutputStream out = socket.getOutputStream();
+                for (int i = 0; i < 10_000; i++) {
+                    out.write(block);
+                }
+            } catch (IOException e) {
+                System.out.println("WRITER " + e.getClass().getSimpleName());
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        Thread.sleep(1500);
+        long start = System.nanoTime();
+        socket.close();
+        System.out.println("CLOSE RETURNED AFTER MS " + (System.nanoTime() - start) / 1_000_000);
+        writer.join(5000);
+        System.exit(0);
+    }
+
+    /** Sends in clear, then drops the socket without close(), as careless code does. */
+    private static void dropWithoutClose(int port) throws Exception {
+        Socket socket = new Socket("localhost", port);
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        OutputStream out = socket.getOutputStream();
+        SmtpLines.expect(in, "220");
+        SmtpLines.send(out, "EHLO careless.example.test");
+        SmtpLines.expect(in, "250");
+        SmtpLines.send(out, "MAIL FROM:<careless@example.test>");
+        SmtpLines.expect(in, "250");
+        socket = null;
+        in = null;
+        out = null;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        System.out.println("DROPPED");
     }
 
     /** A legacy SMTP session: greeting, EHLO, (AUTH), one mail, QUIT. */
