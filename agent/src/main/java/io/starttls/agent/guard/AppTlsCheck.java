@@ -22,8 +22,6 @@ final class AppTlsCheck {
     private final GuardedConnection connection;
     private volatile SSLSocket ssl;
     private volatile boolean checked;
-    private volatile TlsDetails details;
-    private volatile String problem;
 
     AppTlsCheck(GuardedConnection connection) {
         this.connection = connection;
@@ -35,16 +33,6 @@ final class AppTlsCheck {
 
     boolean checked() {
         return checked;
-    }
-
-    /** The application's TLS session, once checked; null before, or when it could not be read. */
-    TlsDetails details() {
-        return details;
-    }
-
-    /** What the policy found wrong with it, where the mode let it go on anyway (monitor). */
-    String problem() {
-        return problem;
     }
 
     /**
@@ -81,9 +69,10 @@ final class AppTlsCheck {
             why = e.getMessage();
         }
         if (why == null || !refuses(reason)) {
-            details = session;
-            problem = why == null ? null : "the policy would refuse it: " + why + " [" + reason + "]";
-            connection.record.appTls(details, problem);
+            // The record reports the session, and what the policy found wrong where the mode let
+            // it go on anyway (monitor, or an old version under opportunistic).
+            connection.record.appTls(session, why == null ? null
+                    : "the policy would refuse it: " + why + " [" + reason + "]");
             checked = true;
             return true;
         }
