@@ -10,16 +10,22 @@ import java.util.List;
  *
  * <p>The class file is copied as it is, except that
  * <ul>
- *   <li>{@code getInputStream()}, {@code getOutputStream()} and {@code close()} are renamed
- *       ({@code starttlsAgent$getInputStream} ...) and made private;</li>
- *   <li>new methods with the original names and flags call them and route the stream, or the
- *       close, through {@code starttlsAgent$wrap(Socket, Object)};</li>
- *   <li>the hook field, the guard field and {@code starttlsAgent$wrap} are added;</li>
+ *   <li>{@code getInputStream()}, {@code getOutputStream()}, {@code close()} and
+ *       {@code sendUrgentData(int)} are renamed ({@code starttlsAgent$getInputStream} ...) and made
+ *       private ({@code close} also loses {@code synchronized});</li>
+ *   <li>new methods with the original names and flags (never {@code synchronized}) call them and
+ *       route the stream, the close, or the urgent byte through {@code starttlsAgent$wrap};</li>
+ *   <li>private fields for the hook and for a socket's guard are added, with the only ways in:
+ *       {@code starttlsAgent$install} (sets the hook once), {@code starttlsAgent$guard} and
+ *       {@code starttlsAgent$setGuard} (for the holder of the hook object only);</li>
+ *   <li>unsynchronised copies of {@code setSoTimeout} and {@code getSoTimeout}, and
+ *       {@code starttlsAgent$originalHostName}, which reads the name an InetAddress was made from;</li>
  *   <li>the constant pool gets the entries these need, appended after the JDK's own.</li>
  * </ul>
  * No existing instruction moves, so every offset, exception table and stack map frame of the JDK's
- * code stays valid. The new wrappers are straight-line code (no frames needed); {@code wrap} has one
- * branch, whose frame is written by hand. Nothing is loaded while {@code Socket} loads.
+ * code stays valid. The wrappers are straight-line code (no frames needed); the added methods with
+ * a branch have one same_frame each, written by hand. Nothing is loaded while {@code Socket} loads.
+ * A class file it does not know (a method missing, a newer class-file version) is refused.
  */
 final class SocketPatcher {
     static final String HOOK_FIELD = "starttlsAgent$hook";

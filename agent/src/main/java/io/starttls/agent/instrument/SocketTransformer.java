@@ -4,16 +4,10 @@ import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 
 /**
- * Rewrites {@code java.net.Socket} as it is first loaded (see {@link SocketPatcher} for how). It adds
- * <ul>
- *   <li>a static hook field, of a {@code java.base} type ({@link java.util.function.BiFunction}) so
- *       that nothing has to be appended to the boot class path (which disables class-data sharing
- *       for other loaders and prints a warning);</li>
- *   <li>an instance field where a mail socket keeps its guard;</li>
- *   <li>a static method that calls the hook when one is set;</li>
- * </ul>
- * and routes the results of {@code getInputStream()} and {@code getOutputStream()}, and the start
- * of {@code close()}, through that method.
+ * Rewrites {@code java.net.Socket} as it is first loaded ({@link SocketPatcher} says how and what it
+ * adds). The hook is a field of a {@code java.base} type ({@link java.util.function.BiFunction}), so
+ * that nothing has to be appended to the boot class path (which disables class-data sharing for
+ * other loaders and prints a warning).
  */
 public final class SocketTransformer implements ClassFileTransformer {
     public static final String SOCKET = "java/net/Socket";
