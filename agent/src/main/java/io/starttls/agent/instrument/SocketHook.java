@@ -29,21 +29,32 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
 
     private final AgentConfig config;
     private final PortMap ports;
-    private final Method getGuard;
-    private final Method setGuard;
-    private final Method setTimeout;
-    private final Method getTimeout;
-    private final Method originalHostName;
+    private final Class<?> socket;
+    // Looked up with the first mail socket, not in premain: start-up pays for install only.
+    private Method getGuard;
+    private Method setGuard;
+    private Method setTimeout;
+    private Method getTimeout;
+    private Method originalHostName;
     private volatile MailSockets mail;
 
-    SocketHook(AgentConfig config, Class<?> socket) throws NoSuchMethodException {
+    SocketHook(AgentConfig config, Class<?> socket) {
         this.config = config;
         this.ports = config.ports();
-        this.getGuard = socket.getMethod(SocketPatcher.GET_GUARD_METHOD, Socket.class, Object.class);
-        this.setGuard = socket.getMethod(SocketPatcher.SET_GUARD_METHOD, Socket.class, Object.class, Object.class);
-        this.setTimeout = socket.getMethod(SocketPatcher.SET_TIMEOUT_COPY, int.class);
-        this.getTimeout = socket.getMethod(SocketPatcher.GET_TIMEOUT_COPY);
-        this.originalHostName = socket.getMethod(SocketPatcher.ORIGINAL_NAME_METHOD, InetAddress.class);
+        this.socket = socket;
+    }
+
+    /** The rewritten Socket's accessors; called once, before the first guard exists. */
+    private void lookUpAccessors() {
+        try {
+            getGuard = socket.getMethod(SocketPatcher.GET_GUARD_METHOD, Socket.class, Object.class);
+            setGuard = socket.getMethod(SocketPatcher.SET_GUARD_METHOD, Socket.class, Object.class, Object.class);
+            setTimeout = socket.getMethod(SocketPatcher.SET_TIMEOUT_COPY, int.class);
+            getTimeout = socket.getMethod(SocketPatcher.GET_TIMEOUT_COPY);
+            originalHostName = socket.getMethod(SocketPatcher.ORIGINAL_NAME_METHOD, InetAddress.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("java.net.Socket was rewritten without its accessors: " + e);
+        }
     }
 
     @Override
@@ -72,6 +83,7 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
             synchronized (this) {
                 m = mail;
                 if (m == null) {
+                    lookUpAccessors();
                     mail = m = new MailSockets(config, this);
                 }
             }
