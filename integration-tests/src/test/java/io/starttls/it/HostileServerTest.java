@@ -104,23 +104,50 @@ class HostileServerTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("catalogue")
     void noDowngradeNoInjectionNoHangNoLeak(Behaviour behaviour, LegacyApp app, String mode) throws Exception {
+        check(behaviour, app, mode, true);
+    }
+
+    /**
+     * The same catalogue on a port nobody listed: the session is found by its conversation and gets
+     * the same protections. Left out: a server that never finishes its greeting, which the
+     * application waits for with its own timeout, and a PREAUTH greeting, on which the legacy IMAP
+     * reader gives up by itself (without a command of the application's there is nothing to
+     * recognise, and nothing of it is sent). A server that sends more than its greeting before the
+     * first command is blocked as on a listed port, but the application has read those bytes
+     * already and acts on them: its exit status is its own.
+     */
+    @ParameterizedTest(name = "{0} {1} {2} unlisted port")
+    @MethodSource("catalogueOnUnlistedPorts")
+    void theSameOnPortsNobodyListed(Behaviour behaviour, LegacyApp app, String mode) throws Exception {
+        check(behaviour, app, mode, false);
+    }
+
+    static Stream<Arguments> catalogueOnUnlistedPorts() {
+        Set<Behaviour> greetingNeverEnds = Set.of(Behaviour.SILENT_SERVER, Behaviour.DRIPPING_SERVER,
+                Behaviour.ENDLESS_GREETING, Behaviour.PREAUTH_GREETING);
+        return catalogue().filter(a -> !greetingNeverEnds.contains((Behaviour) a.get()[0]));
+    }
+
+    private static void check(Behaviour behaviour, LegacyApp app, String mode, boolean listed) throws Exception {
         try (ScriptedMailServer server = new ScriptedMailServer(behaviour.script.apply(app.server()).build(),
                 certificates)) {
             long start = System.nanoTime();
-            RunResult run = app.run(server.port())
-                    .agent("mode=" + mode + ",verify=none," + TIMEOUT + "," + app.watch(server.port())).run();
+            RunResult run = app.run(server.port()).agent("mode=" + mode + ",verify=none," + TIMEOUT
+                    + (listed ? "," + app.watch(server.port()) : "")).run();
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             RecordedSession session = server.finishedSession(0, 30, TimeUnit.SECONDS);
             RunResult.AuditLine record = run.onlyRecord();
 
             assertTrue(seconds < 15, "the agent gave up within its timeout, not the app's 60 s: " + seconds + " s");
-            if (behaviour.reason == null) {
+            assertEquals(listed ? "port-list" : "conversation", record.get("found_by"), record::toString);
+            String reason = !listed && behaviour == Behaviour.HUGE_LINE ? "reply-too-long" : behaviour.reason;
+            if (reason == null) {
                 assertEquals(0, run.exitCode, run::toString);
                 assertEquals("upgraded", record.get("outcome"));
                 assertEquals("TLSv1.3", session.tlsProtocol());
                 return;
             }
-            assertTrue(Set.of(behaviour.reason.split("\\|")).contains(record.get("reason")), record::toString);
+            assertTrue(Set.of(reason.split("\\|")).contains(record.get("reason")), record::toString);
             assertNull(record.get("tls_version"), "no TLS is claimed that was not established");
             if (mode.equals("opportunistic") && behaviour.clearPossible) {
                 assertEquals("plaintext-fallback", record.get("outcome"), record::toString);
@@ -129,9 +156,13 @@ class HostileServerTest {
                 return;
             }
             assertEquals("blocked", record.get("outcome"), record::toString);
-            assertEquals(75, run.exitCode, run::toString);
-            assertTrue(run.stdout.contains(app.blockReply + "starttls-agent blocked the session to localhost:"
-                    + server.port()), run::toString);
+            boolean appReadMoreThanTheGreeting = !listed && (behaviour == Behaviour.SECOND_GREETING
+                    || behaviour == Behaviour.REPLY_BEFORE_COMMAND);
+            if (!appReadMoreThanTheGreeting) {
+                assertEquals(75, run.exitCode, run::toString);
+                assertTrue(run.stdout.contains(app.blockReply + "starttls-agent blocked the session to localhost:"
+                        + server.port()), run::toString);
+            }
             assertFalse(app.credentialsInClear(session), "credentials in clear: " + session);
             assertFalse(session.clearText().contains(app.password()));
             assertTrue(session.messages().isEmpty());

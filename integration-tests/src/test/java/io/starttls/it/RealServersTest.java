@@ -78,26 +78,30 @@ class RealServersTest {
         List<Arguments> cases = new ArrayList<>();
         for (App app : apps) {
             for (String mode : new String[] {"opportunistic", "enforce"}) {
-                cases.add(Arguments.of(app, mode));
+                cases.add(Arguments.of(app, mode, true));
             }
+            // With no port list at all: the library names the socket, or its conversation does.
+            cases.add(Arguments.of(app, "enforce", false));
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} listed={2}")
     @MethodSource("apps")
-    void everySessionRunsOverTlsAndNothingSecretCrossesInClear(App app, String mode) throws Exception {
+    void everySessionRunsOverTlsAndNothingSecretCrossesInClear(App app, String mode, boolean listed) throws Exception {
         String subject = "real-server test " + UUID.randomUUID();
         long postfixBefore = servers.postfixLog().length();
         long dovecotBefore = servers.dovecotLog().length();
         try (RecordingRelay relay = new RecordingRelay(servers.port(app.server))) {
             RunResult run = run(app, relay.port(), subject)
-                    .agent("mode=" + mode + ",truststore=" + servers.get("truststore") + ",truststore-password=changeit,"
-                            + app.protocol + "-ports=" + relay.port())
+                    .agent("mode=" + mode + ",truststore=" + servers.get("truststore") + ",truststore-password=changeit"
+                            + (listed ? "," + app.protocol + "-ports=" + relay.port() : ""))
                     .run();
 
             assertEquals(0, run.exitCode, run::toString);
             RunResult.AuditLine record = run.onlyRecord();
+            assertEquals(listed ? "port-list" : app.mainClass == null ? "conversation" : "library",
+                    record.get("found_by"), record::toString);
             assertEquals(app.tlsAware ? "app-managed-tls" : "upgraded", record.get("outcome"), record::toString);
             assertEquals("TLSv1.3", record.get("tls_version"), record::toString);
             String wire = relay.clientBytes();

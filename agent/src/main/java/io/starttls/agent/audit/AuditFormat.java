@@ -45,6 +45,10 @@ public final class AuditFormat {
             s.append(" (in clear:").append(r.credentialsInClear ? " credentials" : "")
                     .append(r.mailInClear ? " mail" : "").append(")");
         }
+        if (r.portListEntry != null) {
+            s.append(" (found by its conversation on a port not listed; ").append(r.portListEntry)
+                    .append(" makes it explicit)");
+        }
         if (r.appClass != null) {
             s.append(" app=").append(r.appClass);
         }
@@ -83,6 +87,7 @@ public final class AuditFormat {
                 j.append(",\"tls_resumed\":").append(r.tls.resumed());
             }
         }
+        field(j, "found_by", r.foundBy);
         field(j, "app_class", r.appClass);
         j.append(",\"credentials_in_clear\":").append(r.credentialsInClear);
         j.append(",\"mail_in_clear\":").append(r.mailInClear);

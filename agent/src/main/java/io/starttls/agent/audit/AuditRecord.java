@@ -21,6 +21,8 @@ public final class AuditRecord {
     final String detail;
     final TlsDetails tls;
     final String appClass;
+    final String foundBy;
+    final String portListEntry;
     final boolean credentialsInClear;
     final boolean mailInClear;
 
@@ -37,6 +39,8 @@ public final class AuditRecord {
         this.detail = b.detail;
         this.tls = b.tls;
         this.appClass = b.appClass;
+        this.foundBy = b.foundBy;
+        this.portListEntry = b.portListEntry;
         this.credentialsInClear = b.credentialsInClear;
         this.mailInClear = b.mailInClear;
     }
@@ -67,6 +71,8 @@ public final class AuditRecord {
         String detail;
         TlsDetails tls;
         String appClass;
+        String foundBy;
+        String portListEntry;
         boolean credentialsInClear;
         boolean mailInClear;
 
@@ -105,6 +111,13 @@ public final class AuditRecord {
 
         public Builder tls(TlsDetails tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /** How the connection was known to be mail, and the port-list entry that would name it. */
+        public Builder foundBy(String foundBy, String portListEntry) {
+            this.foundBy = foundBy;
+            this.portListEntry = portListEntry;
             return this;
         }
 

@@ -15,7 +15,7 @@ import java.util.Set;
 public final class AgentArguments {
     private static final String[] KEYS = {
         "mode", "verify", "truststore", "truststore-password", "min-tls", "smtp-ports", "imap-ports",
-        "pop3-ports", "block", "audit-log", "timeout", "max-line", "ehlo-name", "log", "app-managed", "help"
+        "pop3-ports", "conversation", "block", "audit-log", "timeout", "max-line", "ehlo-name", "log", "app-managed", "help"
     };
     private static final String[] TLS_VERSIONS = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
 
@@ -109,6 +109,14 @@ public final class AgentArguments {
                 break;
             case "pop3-ports":
                 portLists.put(MailProtocol.POP3, ports(value, entry));
+                break;
+            case "conversation":
+                if (!value.equals("on") && !value.equals("off")) {
+                    throw new ConfigException("bad agent argument '" + entry + "': conversation must be on (find "
+                            + "mail sessions on every port by their first exchange) or off (only the listed ports "
+                            + "and the mail libraries' sockets)");
+                }
+                b.conversation = value.equals("on");
                 break;
             case "audit-log":
                 b.auditLog = writableFile(value, entry);
@@ -274,6 +282,9 @@ public final class AgentArguments {
             "  smtp-ports=25:587:2525              ports watched as SMTP (the list replaces the default)",
             "  imap-ports=143                      ports watched as IMAP",
             "  pop3-ports=110                      ports watched as POP3",
+            "  conversation=on|off                 on (default): a session on any other port is also guarded",
+            "                                      when its first exchange is SMTP, IMAP or POP3; off: only the",
+            "                                      listed ports and the mail libraries' own sockets",
             "  block=reply|exception               how a block is shown: the protocol's temporary failure",
             "                                      (default) or an IOException on the next read or write",
             "  audit-log=PATH                      append one JSON line per mail connection to PATH",

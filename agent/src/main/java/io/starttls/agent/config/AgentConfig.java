@@ -20,6 +20,7 @@ public final class AgentConfig {
     private final String ehloName;
     private final boolean logEnabled;
     private final AppManagedRules appManaged;
+    private final boolean conversation;
 
     AgentConfig(Builder b) {
         this.mode = b.mode;
@@ -35,6 +36,7 @@ public final class AgentConfig {
         this.ehloName = b.ehloName;
         this.logEnabled = b.logEnabled;
         this.appManaged = b.appManaged;
+        this.conversation = b.conversation;
     }
 
     /** The configuration with no arguments at all. */
@@ -102,6 +104,11 @@ public final class AgentConfig {
         return appManaged;
     }
 
+    /** True when sessions on unlisted ports are recognised by their first exchange. */
+    public boolean conversation() {
+        return conversation;
+    }
+
     /** One line for logs; never the trust store password. */
     @Override
     public String toString() {
@@ -109,6 +116,7 @@ public final class AgentConfig {
                 + ", smtp-ports=" + ports.portsOf(MailProtocol.SMTP)
                 + ", imap-ports=" + ports.portsOf(MailProtocol.IMAP)
                 + ", pop3-ports=" + ports.portsOf(MailProtocol.POP3)
+                + ", conversation=" + (conversation ? "on" : "off")
                 + ", block=" + blockStyle.word()
                 + (trustStore != null ? ", truststore=" + trustStore : "")
                 + (auditLog != null ? ", audit-log=" + auditLog : "");
@@ -128,5 +136,6 @@ public final class AgentConfig {
         String ehloName;
         boolean logEnabled = true;
         AppManagedRules appManaged = new AppManagedRules();
+        boolean conversation = true;
     }
 }

@@ -1,6 +1,7 @@
 package io.starttls.agent.guard;
 
 import io.starttls.agent.audit.AuditRecord;
+import io.starttls.agent.vocabulary.FoundBy;
 import io.starttls.agent.vocabulary.Outcome;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
@@ -17,6 +18,7 @@ final class ConnectionRecord {
     private final Destination destination;
     private final MailProtocol protocol;
     private final AgentConfig config;
+    private final FoundBy foundBy;
     private AuditRecord.Builder pending;
     private boolean written;
     // What completes a clear-text session's record. Held here, not in the connection, so that the
@@ -25,11 +27,13 @@ final class ConnectionRecord {
     private volatile TlsDetails appTls;
     private volatile String appTlsProblem;
 
-    ConnectionRecord(MailSockets runtime, Destination destination, MailProtocol protocol, AgentConfig config) {
+    ConnectionRecord(MailSockets runtime, Destination destination, MailProtocol protocol, AgentConfig config,
+                     FoundBy foundBy) {
         this.runtime = runtime;
         this.destination = destination;
         this.protocol = protocol;
         this.config = config;
+        this.foundBy = foundBy;
     }
 
     void watch(AppTlsWatch w) {
@@ -121,6 +125,13 @@ final class ConnectionRecord {
                 .destination(destination.host(), destination.address(), destination.port())
                 .policy(protocol.word(), config.mode().word(), config.verify().word())
                 .outcome(outcome, reason, detail)
+                .foundBy(foundBy.word(), foundBy == FoundBy.CONVERSATION ? portListEntry() : null)
                 .appClass(destination.appClass());
+    }
+
+    /** The {@code *-ports=} entry that would make a connection found by its conversation explicit. */
+    private String portListEntry() {
+        String listed = config.ports().portsOf(protocol);
+        return protocol.portsKey() + "=" + (listed.isEmpty() ? "" : listed + ":") + destination.port();
     }
 }

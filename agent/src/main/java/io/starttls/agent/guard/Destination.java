@@ -37,6 +37,12 @@ final class Destination {
                 CallerLocator.applicationClass());
     }
 
+    /** A socket to a proxy that tunnels to {@code host:port}: the record names the real destination. */
+    static Destination through(Socket proxySocket, String host, int port) {
+        return new Destination(host, proxySocket.getInetAddress().getHostAddress(), port,
+                CallerLocator.applicationClass());
+    }
+
     String host() {
         return host;
     }

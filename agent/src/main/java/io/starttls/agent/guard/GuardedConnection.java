@@ -5,6 +5,7 @@ import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.Mode;
 import io.starttls.agent.guard.ConnectionStates.State;
 import io.starttls.agent.tls.TlsDetails;
+import io.starttls.agent.vocabulary.FoundBy;
 import io.starttls.agent.vocabulary.Outcome;
 import io.starttls.agent.vocabulary.Reasons;
 import java.io.IOException;
@@ -28,6 +29,12 @@ final class GuardedConnection {
     final Transport transport;
     final Destination destination;
     final ConnectionRecord record;
+    /** Through a proxy (a mail library's SOCKS or HTTP CONNECT setting): no new connection in clear. */
+    final boolean proxied;
+    // Found by its conversation after the application read the greeting: the server's bytes it
+    // read, from which the negotiation starts (null when the agent reads the greeting itself).
+    private volatile byte[] greetingRead;
+    private volatile boolean greetingTooLong;
     private final ConnectionStates states = new ConnectionStates();
     private final Replay replay = new Replay();
     private final AppTlsCheck appTls;
@@ -36,19 +43,54 @@ final class GuardedConnection {
     private final GuardedInputStream appIn = new GuardedInputStream(this);
     private final GuardedOutputStream appOut = new GuardedOutputStream(this);
 
-    GuardedConnection(Socket socket, MailProtocol protocol, MailSockets runtime) {
+    GuardedConnection(Socket socket, MailProtocol protocol, MailSockets runtime, FoundBy foundBy,
+                      Destination destination, boolean proxied) {
         this.protocol = protocol;
         this.runtime = runtime;
         this.config = runtime.config();
         this.transport = new Transport(socket, runtime.access(), this);
-        this.destination = Destination.of(socket, runtime.access());
-        this.record = new ConnectionRecord(runtime, destination, protocol, config);
+        this.destination = destination;
+        this.proxied = proxied;
+        this.record = new ConnectionRecord(runtime, destination, protocol, config, foundBy);
         this.appTls = new AppTlsCheck(this);
         this.ending = new Ending(this, states);
         if (config.mode() == Mode.MONITOR) {
             watchFromTheStart(new AppTlsWatch(protocol, false), Outcome.PLAINTEXT_OBSERVED, null, null);
         } else if (config.appManaged().matches(destination.host(), destination.port(), destination.appClass())) {
             appManaged();
+        }
+    }
+
+    /**
+     * Found by its conversation: the application has read {@code greeting} (and, with
+     * {@code tooLong}, more than max-line of it) and its first command waits. Before the first I/O.
+     */
+    void afterGreeting(byte[] greeting, boolean tooLong) {
+        greetingRead = greeting;
+        greetingTooLong = tooLong;
+    }
+
+    byte[] greetingRead() {
+        return greetingRead;
+    }
+
+    boolean greetingTooLong() {
+        return greetingTooLong;
+    }
+
+    /**
+     * Found by its conversation while another thread of the application was inside a read: the
+     * server's next reply would go to that read, not to the negotiation. Enforce blocks; the other
+     * modes watch the session in clear and report it.
+     */
+    void readerInFlight() {
+        String detail = "another thread of the application was reading when its first command showed a "
+                + protocol.word() + " session, so the agent could not negotiate";
+        if (config.mode() == Mode.ENFORCE) {
+            block(Reasons.CONCURRENT_READ, detail, false);
+        } else {
+            watchFromTheStart(new AppTlsWatch(protocol, false), Outcome.PLAINTEXT_FALLBACK, Reasons.CONCURRENT_READ,
+                    detail);
         }
     }
 

@@ -5,6 +5,7 @@ import io.starttls.agent.audit.AuditRecord;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.Mode;
+import io.starttls.agent.vocabulary.FoundBy;
 import io.starttls.agent.vocabulary.Reasons;
 import io.starttls.agent.tls.TlsUpgradeException;
 import io.starttls.agent.tls.TlsUpgrader;
@@ -63,7 +64,7 @@ public final class MailSockets {
             return raw == null ? null : driving.transport.streamForAgent(raw);
         }
         if (raw == null) {
-            GuardedConnection connection = (GuardedConnection) access.guardOf(socket);
+            GuardedConnection connection = connectionOf(socket);
             if (connection != null) {
                 connection.onSocketClose();
                 open.remove(connection);
@@ -71,7 +72,7 @@ public final class MailSockets {
             return null;
         }
         try {
-            GuardedConnection connection = guardOf(socket, protocol);
+            GuardedConnection connection = claim(socket, protocol, FoundBy.PORT_LIST, null, false);
             return raw instanceof InputStream ? connection.input(socket, (InputStream) raw)
                     : connection.output(socket, (OutputStream) raw);
         } catch (RuntimeException | Error e) {
@@ -80,7 +81,8 @@ public final class MailSockets {
     }
 
     /**
-     * A mail library said how it will use a new socket (see LibraryTransformer): when it is
+     * A mail library said how it will use a new socket (see LibraryTransformer): it carries
+     * {@code protocol}, on whatever port, and is guarded from now on; when the library is
      * configured to run STARTTLS itself, the guard watches instead of driving; when TLS is layered
      * over the socket (JSSE's createSocket), the guard learns the application's TLS socket.
      */
@@ -95,14 +97,22 @@ public final class MailSockets {
             }
             SSLSocket layered = LibrarySignals.layeredTls(signal);
             if (layered != null) {
-                GuardedConnection connection = (GuardedConnection) access.guardOf(socket);
+                GuardedConnection connection = connectionOf(socket);
                 if (connection != null) {
                     connection.appLayeredTls(layered);
                 }
                 return null;
             }
-            if (LibrarySignals.appManagesTls(signal)) {
-                guardOf(socket, protocol).appManaged();
+            if (protocol == null) {
+                return null;
+            }
+            boolean proxied = LibrarySignals.proxied(signal);
+            boolean listed = config.ports().protocolOf(socket.getPort()) != null;
+            Destination destination = proxied ? LibrarySignals.destination(signal, socket) : null;
+            GuardedConnection connection = claim(socket, protocol, listed && !proxied ? FoundBy.PORT_LIST
+                    : FoundBy.LIBRARY, destination, proxied);
+            if (connection != null && LibrarySignals.appManagesTls(signal)) {
+                connection.appManaged();
             }
         } catch (RuntimeException | Error e) {
             System.err.println("starttls-agent: could not read the mail library's TLS configuration (" + e
@@ -133,7 +143,7 @@ public final class MailSockets {
      * already secured: say yes for it, instead of letting a second STARTTLS go inside the TLS.
      */
     private boolean answerStartTls(Socket socket) {
-        GuardedConnection connection = (GuardedConnection) access.guardOf(socket);
+        GuardedConnection connection = connectionOf(socket);
         if (connection == null || !connection.securedByAgent()) {
             return false;
         }
@@ -145,16 +155,52 @@ public final class MailSockets {
         return true;
     }
 
-    private GuardedConnection guardOf(Socket socket, MailProtocol protocol) {
+    private GuardedConnection connectionOf(Socket socket) {
+        Object guard = access.guardOf(socket);
+        return guard instanceof GuardedConnection ? (GuardedConnection) guard : null;
+    }
+
+    /**
+     * The guard of a socket known to carry mail, made now if it has none. A socket watched for its
+     * conversation is taken over while nothing has crossed yet, or, through a proxy
+     * ({@code proxied}), whatever crossed (the proxy's CONNECT); null when it is too late.
+     */
+    private GuardedConnection claim(Socket socket, MailProtocol protocol, FoundBy foundBy, Destination destination,
+                                    boolean proxied) {
         synchronized (access) {
-            GuardedConnection connection = (GuardedConnection) access.guardOf(socket);
-            if (connection == null) {
-                connection = new GuardedConnection(socket, protocol, this);
-                access.setGuard(socket, connection);
-                open.add(connection);
+            Object guard = access.guardOf(socket);
+            if (guard instanceof GuardedConnection) {
+                return (GuardedConnection) guard;
             }
+            GuardedConnection connection = new GuardedConnection(socket, protocol, this, foundBy,
+                    destination != null ? destination : Destination.of(socket, access), proxied);
+            if (guard instanceof UnlistedConnection && !((UnlistedConnection) guard).handOver(connection, proxied)) {
+                return null;
+            }
+            access.setGuard(socket, connection);
+            open.add(connection);
             return connection;
         }
+    }
+
+    /**
+     * Its first exchange showed that a socket to an unlisted port carries mail (see
+     * {@link UnlistedConnection}): its guard, which negotiates from there. Called under the
+     * watcher's lock, so it takes no other.
+     */
+    GuardedConnection recognised(Socket socket, UnlistedConnection sniffer, MailProtocol protocol, byte[] seen,
+                                 boolean seenOverflow, boolean readerInFlight) {
+        GuardedConnection connection = new GuardedConnection(socket, protocol, this, FoundBy.CONVERSATION,
+                Destination.of(socket, access), false);
+        connection.afterGreeting(seen.length > 0 || seenOverflow ? seen : null, seenOverflow);
+        connection.transport.offer(socket, sniffer.rawIn());
+        connection.transport.offer(socket, sniffer.rawOut());
+        access.setGuard(socket, connection);
+        open.add(connection);
+        if (readerInFlight) {
+            connection.readerInFlight();
+        }
+        return connection;
     }
 
     /** A fault of the agent's own: enforce fails closed, the other modes leave the socket as it was. */

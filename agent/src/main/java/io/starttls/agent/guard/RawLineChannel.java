@@ -24,7 +24,7 @@ final class RawLineChannel implements LineChannel {
     private final OutputStream out;
     private final Deadline deadline;
     private final int maxLine;
-    private final byte[] buffer = new byte[4096];
+    private byte[] buffer = new byte[4096];
     private int pos;
     private int limit;
 
@@ -87,6 +87,19 @@ final class RawLineChannel implements LineChannel {
     @Override
     public boolean hasUnreadBytes() throws IOException {
         return pos < limit || in.available() > 0;
+    }
+
+    /**
+     * Bytes that the application read from the server before the agent took over (a connection
+     * found by its conversation): the negotiation reads them first, as if they had just arrived.
+     */
+    void pushBack(byte[] bytes) {
+        if (bytes.length > buffer.length) {
+            buffer = new byte[bytes.length];
+        }
+        System.arraycopy(bytes, 0, buffer, 0, bytes.length);
+        pos = 0;
+        limit = bytes.length;
     }
 
     /** Bytes read from the socket but not yet consumed by the negotiation. */

@@ -44,10 +44,17 @@ final class SessionSetup {
             socket.setTcpNoDelay(true);
             RawLineChannel channel = new RawLineChannel(transport, transport.in(), transport.out(), deadline,
                     config.maxLineBytes());
+            byte[] greetingRead = c.greetingRead();
+            if (greetingRead != null) {
+                channel.pushBack(greetingRead); // the application read it; the negotiation starts there
+            }
             NegotiationOutcome outcome;
             try {
-                outcome = Dialects.negotiation(c.protocol, config.ehloName(), socket.getLocalAddress(),
-                        config.maxLineBytes()).negotiate(channel);
+                outcome = c.greetingTooLong() ? NegotiationOutcome.abort(Reasons.REPLY_TOO_LONG,
+                        "the server sent more than " + config.maxLineBytes() + " bytes (max-line) before the "
+                                + "application's first command")
+                        : Dialects.negotiation(c.protocol, config.ehloName(), socket.getLocalAddress(),
+                                config.maxLineBytes()).negotiate(channel);
             } catch (NegotiationException e) {
                 outcome = NegotiationOutcome.abort(e.reason(), e.getMessage());
             } catch (IOException e) {
@@ -77,7 +84,8 @@ final class SessionSetup {
                     // Say goodbye in the server's protocol, unless it turned out to speak another one.
                     c.block(outcome.reason(), outcome.detail(), !Reasons.UNEXPECTED_GREETING.equals(outcome.reason()));
                 } else {
-                    clear(Replay.concat(outcome.replay(), channel.unread()), appNoDelay, Outcome.PLAINTEXT_FALLBACK,
+                    clear(Replay.concat(forApplication(outcome.replay()), channel.unread()), appNoDelay,
+                            Outcome.PLAINTEXT_FALLBACK,
                             outcome.reason(), outcome.detail());
                 }
                 break;
@@ -87,7 +95,7 @@ final class SessionSetup {
             case SERVER_CLOSING:
                 // A goodbye or a half-close is no licence to talk in clear: under enforce nothing of
                 // the application's goes out; otherwise what it sends is watched and reported.
-                byte[] words = Replay.concat(outcome.replay(), channel.unread());
+                byte[] words = Replay.concat(forApplication(outcome.replay()), channel.unread());
                 if (enforce) {
                     c.settleServerEnded(outcome.reason(), outcome.detail(), words);
                 } else {
@@ -120,7 +128,12 @@ final class SessionSetup {
             return;
         }
         transport.restoreApplicationTimeout();
-        c.settleTls(upgraded.socket(), outcome.replay(), upgraded.details());
+        c.settleTls(upgraded.socket(), forApplication(outcome.replay()), upgraded.details());
+    }
+
+    /** The greeting the application is to read: none when it read the greeting itself already. */
+    private byte[] forApplication(byte[] greeting) {
+        return c.greetingRead() != null ? new byte[0] : greeting;
     }
 
     /**
@@ -135,6 +148,12 @@ final class SessionSetup {
             c.block(reason, detail, false);
             return;
         }
+        if (c.proxied) {
+            // A new connection would go to the proxy, or around it: neither is the application's.
+            c.block(reason, detail + "; the session goes through a proxy, so no new connection in clear is tried",
+                    false);
+            return;
+        }
         Deadline deadline = new Deadline(first.timeoutMillis()); // a new connection, a new budget
         try {
             Socket replacement = transport.reconnect(deadline.remainingMillis());
@@ -144,7 +163,7 @@ final class SessionSetup {
             byte[] greeting = Dialects.readGreeting(c.protocol, channel);
             transport.restoreApplicationTimeout();
             replacement.setTcpNoDelay(appNoDelay);
-            clearOver(Replay.concat(greeting, channel.unread()), reason, detail + "; went on in clear over a new "
+            clearOver(Replay.concat(forApplication(greeting), channel.unread()), reason, detail + "; went on in clear over a new "
                     + "connection");
         } catch (IOException e) {
             transport.closeReplacement();

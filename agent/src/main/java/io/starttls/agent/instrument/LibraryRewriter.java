@@ -49,25 +49,26 @@ final class LibraryRewriter {
         return writer.toByteArray();
     }
 
-    /** Emits {@code new Object[] {tag, a, b}} from the values on top of the stack: [a, b] -> [array]. */
-    private static void signal(MethodVisitor mv, String tag, Runnable pushA, Runnable pushB) {
-        mv.visitInsn(Opcodes.ICONST_3);
+    /** Emits {@code new Object[] {tag, values...}}, each value pushed by its Runnable: [] -> [array]. */
+    private static void signal(MethodVisitor mv, String tag, Runnable... values) {
+        mv.visitIntInsn(Opcodes.BIPUSH, values.length + 1);
         mv.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
         mv.visitInsn(Opcodes.DUP);
         mv.visitInsn(Opcodes.ICONST_0);
         mv.visitLdcInsn(tag);
         mv.visitInsn(Opcodes.AASTORE);
-        mv.visitInsn(Opcodes.DUP);
-        mv.visitInsn(Opcodes.ICONST_1);
-        pushA.run();
-        mv.visitInsn(Opcodes.AASTORE);
-        mv.visitInsn(Opcodes.DUP);
-        mv.visitInsn(Opcodes.ICONST_2);
-        pushB.run();
-        mv.visitInsn(Opcodes.AASTORE);
+        for (int i = 0; i < values.length; i++) {
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitIntInsn(Opcodes.BIPUSH, i + 1);
+            values[i].run();
+            mv.visitInsn(Opcodes.AASTORE);
+        }
     }
 
-    /** Before each ARETURN of getSocket: {@code Socket.wrap(result, {"javamail", props, prefix});} */
+    /**
+     * Before each ARETURN of getSocket(host, port, props, prefix, useSSL):
+     * {@code Socket.wrap(result, {"javamail", props, prefix, host, Integer.valueOf(port)});}
+     */
     private static final class JavaMailSignal extends BeforeReturn {
         JavaMailSignal(MethodVisitor next) {
             super(next, Opcodes.ARETURN, 6);
@@ -76,7 +77,12 @@ final class LibraryRewriter {
         @Override
         void insert() {
             mv.visitInsn(Opcodes.DUP);
-            signal(mv, "javamail", () -> mv.visitVarInsn(Opcodes.ALOAD, 2), () -> mv.visitVarInsn(Opcodes.ALOAD, 3));
+            signal(mv, "javamail", () -> mv.visitVarInsn(Opcodes.ALOAD, 2), () -> mv.visitVarInsn(Opcodes.ALOAD, 3),
+                    () -> mv.visitVarInsn(Opcodes.ALOAD, 0), () -> {
+                        mv.visitVarInsn(Opcodes.ILOAD, 1);
+                        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf",
+                                "(I)Ljava/lang/Integer;", false);
+                    });
             callHook();
             mv.visitInsn(Opcodes.POP);
         }

@@ -3,8 +3,10 @@ package io.starttls.agent.instrument;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.PortMap;
+import io.starttls.agent.guard.LibrarySignals;
 import io.starttls.agent.guard.MailSockets;
 import io.starttls.agent.guard.SocketAccess;
+import io.starttls.agent.guard.UnlistedSockets;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
@@ -14,9 +16,11 @@ import java.util.function.BiFunction;
 import javax.net.ssl.SSLSocket;
 
 /**
- * What {@code java.net.Socket} calls on every stream request and close. For a socket that is not
- * to a mail port it returns at once, having done one array look-up: that is the whole cost of the
- * agent on other sockets. The guard machinery is loaded on the first mail socket.
+ * What {@code java.net.Socket} calls on every stream request and close. A socket to a listed mail
+ * port goes to its guard; a socket to another port to {@link UnlistedSockets}, which watches its
+ * first exchange (or, with {@code conversation=off}, only looks for a guard a mail library asked
+ * for); a mail library's signal names the protocol of its socket, on any port. The full guard
+ * machinery is loaded on the first mail connection.
  *
  * <p>This object is also the key to the guards: the rewritten Socket hands a socket's guard only
  * to the holder of the hook object, which nothing but the agent has (the field is private, and no
@@ -36,7 +40,9 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
     private Method setTimeout;
     private Method getTimeout;
     private Method originalHostName;
+    private volatile boolean accessorsKnown;
     private volatile MailSockets mail;
+    private volatile UnlistedSockets unlisted;
 
     SocketHook(AgentConfig config, Class<?> socket) {
         this.config = config;
@@ -45,13 +51,17 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
     }
 
     /** The rewritten Socket's accessors; called once, before the first guard exists. */
-    private void lookUpAccessors() {
+    private synchronized void lookUpAccessors() {
+        if (accessorsKnown) {
+            return;
+        }
         try {
             getGuard = socket.getMethod(SocketPatcher.GET_GUARD_METHOD, Socket.class, Object.class);
             setGuard = socket.getMethod(SocketPatcher.SET_GUARD_METHOD, Socket.class, Object.class, Object.class);
             setTimeout = socket.getMethod(SocketPatcher.SET_TIMEOUT_COPY, int.class);
             getTimeout = socket.getMethod(SocketPatcher.GET_TIMEOUT_COPY);
             originalHostName = socket.getMethod(SocketPatcher.ORIGINAL_NAME_METHOD, InetAddress.class);
+            accessorsKnown = true;
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException("java.net.Socket was rewritten without its accessors: " + e);
         }
@@ -63,18 +73,63 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
         if (s == null) {
             return stream == PROBE ? PROBE_ANSWER : stream;
         }
-        MailProtocol protocol = ports.protocolOf(s.getPort());
-        if (protocol == null || s instanceof SSLSocket) {
+        if (s instanceof SSLSocket) {
             return stream;
         }
+        MailProtocol listed = ports.protocolOf(s.getPort());
         if (stream instanceof Object[]) {
-            return mail().onLibrarySignal(s, protocol, (Object[]) stream);
+            return librarySignal(s, listed, (Object[]) stream);
+        }
+        if (listed == null) {
+            return toUnlisted(s, stream);
         }
         if (SocketPatcher.URGENT_SIGNAL.equals(stream)) {
             mail().onUrgentData(s);
             return null;
         }
-        return mail().onStream(s, protocol, stream);
+        return mail().onStream(s, listed, stream);
+    }
+
+    private Object toUnlisted(Socket s, Object stream) {
+        UnlistedSockets u = unlisted();
+        if (stream == null) {
+            u.onClose(s);
+            return null;
+        }
+        if (SocketPatcher.URGENT_SIGNAL.equals(stream)) {
+            u.onUrgentData(s);
+            return null;
+        }
+        return u.onStream(s, stream);
+    }
+
+    /** The library's protocol wins over the port's: a library knows what it speaks. */
+    private Object librarySignal(Socket s, MailProtocol listed, Object[] signal) {
+        MailProtocol named = LibrarySignals.protocolOf(signal);
+        if (named == null && LibrarySignals.namesOtherProtocol(signal)) {
+            if (listed == null) {
+                unlisted().notMail(s);
+            }
+            return null;
+        }
+        if (named == null && listed == null && mail == null) {
+            return null; // a signal about an existing guard (layered TLS, execTLS), and there is none
+        }
+        return mail().onLibrarySignal(s, named != null ? named : listed, signal);
+    }
+
+    private UnlistedSockets unlisted() {
+        UnlistedSockets u = unlisted;
+        if (u == null) {
+            synchronized (this) {
+                u = unlisted;
+                if (u == null) {
+                    lookUpAccessors();
+                    unlisted = u = new UnlistedSockets(config, this, this::mail);
+                }
+            }
+        }
+        return u;
     }
 
     private MailSockets mail() {

@@ -26,6 +26,7 @@ public final class Reasons {
     public static final String CLEARTEXT_REFUSED = "cleartext-refused";
     public static final String REPLY_TOO_LONG = "reply-too-long";
     public static final String APP_CLOSED = "app-closed";
+    public static final String CONCURRENT_READ = "concurrent-read";
 
     private Reasons() {
     }

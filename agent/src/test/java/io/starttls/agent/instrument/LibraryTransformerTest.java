@@ -45,7 +45,9 @@ class LibraryTransformerTest {
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override
                     public void visitMethodInsn(int op, String owner, String m, String desc, boolean itf) {
-                        calls.add(owner + "." + m);
+                        if (!owner.equals("java/lang/Integer")) { // the port, boxed for the signal
+                            calls.add(owner + "." + m);
+                        }
                     }
                 };
             }
@@ -115,7 +117,9 @@ class LibraryTransformerTest {
                 return !n.equals("execTLS") ? null : new MethodVisitor(Opcodes.ASM9) {
                     @Override
                     public void visitMethodInsn(int op, String owner, String m, String desc, boolean itf) {
-                        calls.add(owner + "." + m);
+                        if (!owner.equals("java/lang/Integer")) { // the port, boxed for the signal
+                            calls.add(owner + "." + m);
+                        }
                     }
 
                     @Override

@@ -1,0 +1,269 @@
+package io.starttls.agent.guard;
+
+import io.starttls.agent.config.MailProtocol;
+import io.starttls.agent.protocol.FirstExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.Arrays;
+
+/**
+ * A socket to a port that nobody listed, until its first exchange shows whether it carries mail
+ * ({@link FirstExchange}). Meanwhile the server's bytes reach the application at once, and a copy
+ * of them is kept; the application's first bytes are held back only while they could still begin
+ * a mail command. Found to be mail, the connection is handed to a {@link GuardedConnection}, which
+ * negotiates from where the exchange stands (the application has read the greeting, its first
+ * command waits), and every later read and write goes there. Not mail, it is left alone for good:
+ * each read and write is then the JDK's own, behind one volatile read.
+ *
+ * <p>The lock guards the state and the two buffers only; no I/O happens under it.
+ */
+final class UnlistedConnection {
+    private static final int SNIFFING = 0;
+    private static final int NOT_MAIL = 1;
+    private static final int MAIL = 2;
+    /** What is kept of a first server reply that does not even look like a mail greeting. */
+    private static final int KEPT_OF_OTHER_GREETINGS = 256;
+
+    private final Socket socket;
+    private final UnlistedSockets runtime;
+    private final Object lock = new Object();
+    private volatile int state = SNIFFING;
+    private volatile GuardedConnection mail;
+    private volatile InputStream rawIn;
+    private volatile OutputStream rawOut;
+    final InputStream in = new UnlistedInputStream(this);
+    final OutputStream out = new UnlistedOutputStream(this);
+    // The server's bytes before the application's first write, and the application's held ones.
+    private byte[] seen = new byte[0];
+    private int seenLength;
+    private boolean seenOverflow;
+    private byte[] held = new byte[0];
+    private int heldLength;
+    private int readsInFlight;
+    private boolean touched;
+
+    UnlistedConnection(Socket socket, UnlistedSockets runtime) {
+        this.socket = socket;
+        this.runtime = runtime;
+    }
+
+    void offer(Object raw) {
+        if (raw instanceof InputStream && rawIn == null) {
+            rawIn = (InputStream) raw;
+        } else if (raw instanceof OutputStream && rawOut == null) {
+            rawOut = (OutputStream) raw;
+        }
+    }
+
+    int read(byte[] b, int off, int len) throws IOException {
+        while (true) {
+            int s = state;
+            if (s == NOT_MAIL) {
+                return rawIn.read(b, off, len);
+            }
+            if (s == MAIL) {
+                return mail.read(b, off, len);
+            }
+            // A read while a command is held half-written: mail clients write whole commands, so
+            // this one speaks another protocol and must get its bytes out before it waits.
+            releaseHeld();
+            synchronized (lock) {
+                if (state != SNIFFING) {
+                    continue;
+                }
+                readsInFlight++;
+                touched = true;
+            }
+            int n = -1;
+            try {
+                n = rawIn.read(b, off, len);
+            } finally {
+                synchronized (lock) {
+                    readsInFlight--;
+                    if (n > 0 && state == SNIFFING) {
+                        keep(b, off, n);
+                    }
+                }
+            }
+            return n;
+        }
+    }
+
+    int available() throws IOException {
+        int s = state;
+        if (s == MAIL) {
+            return mail.available();
+        }
+        if (s == SNIFFING) {
+            releaseHeld();
+        }
+        return state == MAIL ? mail.available() : rawIn.available();
+    }
+
+    void write(byte[] b, int off, int len) throws IOException {
+        while (true) {
+            int s = state;
+            if (s == NOT_MAIL) {
+                rawOut.write(b, off, len);
+                return;
+            }
+            if (s == MAIL) {
+                mail.write(b, off, len);
+                return;
+            }
+            Object verdict;
+            byte[] bytes = b;
+            int from = off;
+            int count = len;
+            boolean readerInFlight;
+            boolean notMail;
+            synchronized (lock) {
+                if (state != SNIFFING) {
+                    continue;
+                }
+                touched = true;
+                if (heldLength == 0) {
+                    verdict = FirstExchange.recognise(seen, seenLength, b, off, len);
+                } else {
+                    hold(b, off, len);
+                    verdict = FirstExchange.recognise(seen, seenLength, held, 0, heldLength);
+                    bytes = held;
+                    from = 0;
+                    count = heldLength;
+                }
+                if (verdict == FirstExchange.MORE) {
+                    if (bytes == b) {
+                        hold(b, off, len);
+                    }
+                    return;
+                }
+                held = new byte[0];
+                heldLength = 0;
+                readerInFlight = readsInFlight > 0;
+                notMail = verdict == FirstExchange.NOT_MAIL;
+                if (notMail) {
+                    state = NOT_MAIL;
+                    seen = null;
+                } else {
+                    mail = runtime.recognised(socket, this, (MailProtocol) verdict,
+                            Arrays.copyOf(seen, seenLength), seenOverflow, readerInFlight);
+                    seen = null;
+                    state = MAIL;
+                }
+            }
+            if (notMail) {
+                rawOut.write(bytes, from, count);
+            } else {
+                mail.write(bytes, from, count);
+            }
+            return;
+        }
+    }
+
+    void flush() throws IOException {
+        int s = state;
+        if (s == MAIL) {
+            mail.flush();
+        } else if (s == NOT_MAIL) {
+            rawOut.flush();
+        }
+        // Sniffing: the held bytes stay held (a mail command is not complete yet).
+    }
+
+    /** The socket is being closed: what was held goes out first, as it would have without the agent. */
+    void onClose() {
+        try {
+            releaseHeld();
+        } catch (IOException e) {
+            // The connection is gone already.
+        }
+    }
+
+    /**
+     * A mail library says that this socket carries mail: the guard takes over, if it still can
+     * ({@code evenIfUsed}: whatever crossed so far was not the mail session, a proxy's CONNECT).
+     */
+    boolean handOver(GuardedConnection connection, boolean evenIfUsed) {
+        synchronized (lock) {
+            if (state == MAIL || (touched && !evenIfUsed) || heldLength > 0) {
+                return false;
+            }
+            connection.transport.offer(socket, rawIn);
+            connection.transport.offer(socket, rawOut);
+            mail = connection;
+            state = MAIL;
+            seen = null;
+            return true;
+        }
+    }
+
+    /** A library says that this socket carries another protocol (Commons Net's FTPClient, say). */
+    void notMail() {
+        synchronized (lock) {
+            if (state == SNIFFING && heldLength == 0) {
+                state = NOT_MAIL;
+                seen = null;
+            }
+        }
+    }
+
+    void closeSocket() throws IOException {
+        socket.close();
+    }
+
+    boolean isMail() {
+        return state == MAIL;
+    }
+
+    InputStream rawIn() {
+        return rawIn;
+    }
+
+    OutputStream rawOut() {
+        return rawOut;
+    }
+
+    private void releaseHeld() throws IOException {
+        byte[] bytes;
+        int count;
+        synchronized (lock) {
+            if (state != SNIFFING || heldLength == 0) {
+                return;
+            }
+            bytes = held;
+            count = heldLength;
+            held = new byte[0];
+            heldLength = 0;
+            state = NOT_MAIL;
+            seen = null;
+        }
+        rawOut.write(bytes, 0, count);
+    }
+
+    private void keep(byte[] b, int off, int n) {
+        int cap = seenLength >= 4 && !FirstExchange.mayBeGreeting(seen, seenLength) ? KEPT_OF_OTHER_GREETINGS
+                : runtime.maxGreetingBytes();
+        int room = Math.max(0, cap - seenLength);
+        if (n > room) {
+            seenOverflow = true;
+        }
+        int k = Math.min(n, room);
+        if (k > 0) {
+            if (seenLength + k > seen.length) {
+                seen = Arrays.copyOf(seen, Math.max(seenLength + k, Math.min(cap, seen.length * 2 + 64)));
+            }
+            System.arraycopy(b, off, seen, seenLength, k);
+            seenLength += k;
+        }
+    }
+
+    private void hold(byte[] b, int off, int len) {
+        if (heldLength + len > held.length) {
+            held = Arrays.copyOf(held, heldLength + len + 16);
+        }
+        System.arraycopy(b, off, held, heldLength, len);
+        heldLength += len;
+    }
+}

@@ -1,0 +1,95 @@
+package io.starttls.agent.guard;
+
+import io.starttls.agent.config.AgentConfig;
+import io.starttls.agent.config.MailProtocol;
+import java.io.InputStream;
+import java.net.Socket;
+import java.util.function.Supplier;
+
+/**
+ * The hook's side for sockets to ports that nobody listed: each gets an {@link UnlistedConnection}
+ * that watches its first exchange (with {@code conversation=on}, the default), and a socket that a
+ * mail library named, or that its conversation showed to be mail, gets its {@link GuardedConnection}.
+ * Light on purpose: the full machinery ({@link MailSockets}: audit log, TLS) is built only when
+ * the first mail connection is found.
+ */
+public final class UnlistedSockets {
+    private final AgentConfig config;
+    private final SocketAccess access;
+    private final Supplier<MailSockets> mail;
+
+    public UnlistedSockets(AgentConfig config, SocketAccess access, Supplier<MailSockets> mail) {
+        this.config = config;
+        this.access = access;
+        this.mail = mail;
+    }
+
+    /** The stream to give the application for {@code raw}, a stream of a socket to an unlisted port. */
+    public Object onStream(Socket socket, Object raw) {
+        Object guard = access.guardOf(socket);
+        if (guard instanceof GuardedConnection || carriedByAgent(socket)) {
+            return mail.get().onStream(socket, null, raw);
+        }
+        if (!config.conversation()) {
+            return raw;
+        }
+        UnlistedConnection connection = guard instanceof UnlistedConnection ? (UnlistedConnection) guard
+                : sniffer(socket);
+        if (connection == null) {
+            return mail.get().onStream(socket, null, raw); // a library named it meanwhile
+        }
+        connection.offer(raw);
+        return raw instanceof InputStream ? connection.in : connection.out;
+    }
+
+    /** The socket is being closed. */
+    public void onClose(Socket socket) {
+        Object guard = access.guardOf(socket);
+        if (guard instanceof GuardedConnection) {
+            mail.get().onStream(socket, null, null);
+        } else if (guard instanceof UnlistedConnection && !carriedByAgent(socket)) {
+            ((UnlistedConnection) guard).onClose();
+        }
+    }
+
+    /** {@code sendUrgentData}: refused on a guarded mail connection, as on a listed port. */
+    public void onUrgentData(Socket socket) {
+        if (access.guardOf(socket) instanceof GuardedConnection) {
+            mail.get().onUrgentData(socket);
+        }
+    }
+
+    /** A library says the socket carries another protocol: it is left alone from now on. */
+    public void notMail(Socket socket) {
+        Object guard = access.guardOf(socket);
+        if (guard instanceof UnlistedConnection) {
+            ((UnlistedConnection) guard).notMail();
+        }
+    }
+
+    GuardedConnection recognised(Socket socket, UnlistedConnection sniffer, MailProtocol protocol, byte[] seen,
+                                 boolean seenOverflow, boolean readerInFlight) {
+        return mail.get().recognised(socket, sniffer, protocol, seen, seenOverflow, readerInFlight);
+    }
+
+    int maxGreetingBytes() {
+        return config.maxLineBytes();
+    }
+
+    private UnlistedConnection sniffer(Socket socket) {
+        synchronized (access) {
+            Object guard = access.guardOf(socket);
+            if (guard != null) {
+                return guard instanceof UnlistedConnection ? (UnlistedConnection) guard : null;
+            }
+            UnlistedConnection connection = new UnlistedConnection(socket, this);
+            access.setGuard(socket, connection);
+            return connection;
+        }
+    }
+
+    private static boolean carriedByAgent(Socket socket) {
+        GuardedConnection driving = Reentry.driving();
+        return driving != null && driving.transport.carries(socket);
+    }
+}
