@@ -26,7 +26,14 @@ import org.openjdk.jmh.annotations.TearDown;
 public class NonMailSocketBenchmark {
     private final byte[] kilobyte = new byte[1024];
     private final byte[] back = new byte[1024];
+    private static final byte[] HTTP_REQUEST = ("GET /status HTTP/1.1\r\nHost: localhost\r\n"
+            + "Accept: */*\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] FTP_USER = "USER anonymous\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final byte[] greeting = new byte[EchoServer.FTP_GREETING.length];
+    private final byte[] httpBack = new byte[HTTP_REQUEST.length];
+    private final byte[] ftpBack = new byte[FTP_USER.length];
     private EchoServer server;
+    private EchoServer greetingServer;
     private Socket established;
     private InputStream in;
     private OutputStream out;
@@ -34,6 +41,7 @@ public class NonMailSocketBenchmark {
     @Setup(Level.Trial)
     public void start() throws IOException {
         server = new EchoServer();
+        greetingServer = new EchoServer(true);
         established = new Socket(InetAddress.getLoopbackAddress(), server.port());
         established.setTcpNoDelay(true);
         in = established.getInputStream();
@@ -44,6 +52,7 @@ public class NonMailSocketBenchmark {
     public void stop() throws IOException {
         established.close();
         server.close();
+        greetingServer.close();
     }
 
     /** Connect, get both streams, echo 1 KB, close. */
@@ -70,6 +79,37 @@ public class NonMailSocketBenchmark {
     public int hotLoopKeptStreams() throws IOException {
         out.write(kilobyte);
         return readFully(in, back);
+    }
+
+    /**
+     * The client speaks first with a text line (an HTTP request): the agent watches the first
+     * exchange of every socket to an unlisted port, and rules this one out at its second word.
+     */
+    @Benchmark
+    public int httpLikeRequest() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            s.setTcpNoDelay(true);
+            OutputStream o = s.getOutputStream();
+            InputStream i = s.getInputStream();
+            o.write(HTTP_REQUEST);
+            return readFully(i, httpBack);
+        }
+    }
+
+    /**
+     * The server speaks first with a greeting that reads like a mail server's ({@code 220}, as an
+     * FTP server's does), and the client answers with FTP's USER: watched, then ruled out.
+     */
+    @Benchmark
+    public int ftpLikeGreeting() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), greetingServer.port())) {
+            s.setTcpNoDelay(true);
+            OutputStream o = s.getOutputStream();
+            InputStream i = s.getInputStream();
+            readFully(i, greeting);
+            o.write(FTP_USER);
+            return readFully(i, ftpBack);
+        }
     }
 
     private static int readFully(InputStream i, byte[] b) throws IOException {

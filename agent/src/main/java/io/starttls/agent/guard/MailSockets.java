@@ -2,6 +2,8 @@ package io.starttls.agent.guard;
 
 import io.starttls.agent.audit.AuditLog;
 import io.starttls.agent.audit.AuditRecord;
+import io.starttls.agent.audit.CallerLocator;
+import io.starttls.agent.vocabulary.Outcome;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.Mode;
@@ -12,6 +14,7 @@ import io.starttls.agent.tls.TlsUpgrader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.security.GeneralSecurityException;
@@ -106,6 +109,19 @@ public final class MailSockets {
             if (protocol == null) {
                 return null;
             }
+            if (socket.getChannel() != null) {
+                // The library opened a SocketChannel (JavaMail's usesocketchannels): its socket's
+                // streams are the channel's, which the agent cannot upgrade. A listed port was
+                // reported when the channel connected.
+                if (config.ports().protocolOf(socket.getPort()) == null) {
+                    InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+                    if (config.mode() == Mode.ENFORCE) {
+                        Transport.closeQuietly(socket); // the library never gets it
+                    }
+                    onChannel(remote, protocol, FoundBy.LIBRARY);
+                }
+                return null;
+            }
             boolean proxied = LibrarySignals.proxied(signal);
             boolean listed = config.ports().protocolOf(socket.getPort()) != null;
             Destination destination = proxied ? LibrarySignals.destination(signal, socket) : null;
@@ -119,6 +135,30 @@ public final class MailSockets {
                     + "); the agent will run STARTTLS itself on this connection");
         }
         return null;
+    }
+
+    /**
+     * A {@link java.nio.channels.SocketChannel} to a mail destination: the agent cannot upgrade
+     * it, so it is never silently let through. It is reported in every mode; under enforce the
+     * connect fails (thrown from the JDK's connect, or from the library's socket factory).
+     */
+    public void onChannel(InetSocketAddress remote, MailProtocol protocol, FoundBy foundBy) {
+        boolean enforce = config.mode() == Mode.ENFORCE;
+        String address = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+        String detail = "a java.nio SocketChannel, which the agent cannot upgrade"
+                + (enforce ? "; refused at connect (mode=enforce)" : "; it went on unguarded");
+        audit(new AuditRecord.Builder()
+                .destination(remote.getHostString(), address, remote.getPort())
+                .policy(protocol.word(), config.mode().word(), config.verify().word())
+                .outcome(enforce ? Outcome.BLOCKED : Outcome.PLAINTEXT_OBSERVED, Reasons.NIO_NOT_GUARDED, detail)
+                .foundBy(foundBy.word(), null)
+                .appClass(CallerLocator.applicationClass())
+                .build());
+        if (enforce) {
+            Throwables.sneakyThrow(new IOException("starttls-agent refused the " + protocol.word()
+                    + " connection to " + remote.getHostString() + ":" + remote.getPort() + ": " + detail
+                    + " [" + Reasons.NIO_NOT_GUARDED + "]; try again later"));
+        }
     }
 
     /**

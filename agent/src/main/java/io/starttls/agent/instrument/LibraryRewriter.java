@@ -18,7 +18,9 @@ final class LibraryRewriter {
         /** Commons Net's SMTPSClient.execTLS: answered at entry when the agent already secured the socket. */
         EXEC_TLS_ANSWER,
         /** JSSE's SSLSocketFactoryImpl.createSocket(Socket, host, port, autoClose): the new TLS socket, at return. */
-        LAYERED_TLS_SIGNAL
+        LAYERED_TLS_SIGNAL,
+        /** The JDK's SocketChannelImpl.beginConnect(blocking, remote): the remote address, at entry. */
+        NIO_CONNECT_SIGNAL
     }
 
     private LibraryRewriter() {
@@ -39,6 +41,8 @@ final class LibraryRewriter {
                             return new CommonsNetSignal(mv);
                         case LAYERED_TLS_SIGNAL:
                             return new LayeredTlsSignal(mv);
+                        case NIO_CONNECT_SIGNAL:
+                            return new NioConnectSignal(mv);
                         default:
                             return new ExecTlsAnswer(mv);
                     }
@@ -117,6 +121,33 @@ final class LibraryRewriter {
             mv.visitInsn(Opcodes.AASTORE); // [r, s, a]
             callHook(); // [r, x]
             mv.visitInsn(Opcodes.POP);
+        }
+    }
+
+    /**
+     * At the start of SocketChannelImpl.beginConnect(boolean blocking, SocketAddress remote):
+     * {@code Socket.wrap(null, {"nio-connect", this, remote});}. The hook may throw an IOException
+     * (enforce), which beginConnect declares; connect() then closes the channel.
+     */
+    private static final class NioConnectSignal extends MethodVisitor {
+        NioConnectSignal(MethodVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            MethodVisitor out = mv;
+            out.visitInsn(Opcodes.ACONST_NULL);
+            signal(out, "nio-connect", () -> out.visitVarInsn(Opcodes.ALOAD, 0), () -> out.visitVarInsn(Opcodes.ALOAD, 2));
+            out.visitMethodInsn(Opcodes.INVOKESTATIC, SocketTransformer.SOCKET, SocketTransformer.WRAP_METHOD,
+                    SocketTransformer.WRAP_DESC, false);
+            out.visitInsn(Opcodes.POP);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(Math.max(maxStack, 6), maxLocals);
         }
     }
 

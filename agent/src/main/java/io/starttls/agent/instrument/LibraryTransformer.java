@@ -18,7 +18,10 @@ import java.security.ProtectionDomain;
  *   <li>the JDK's own {@code sun.security.ssl.SSLSocketFactoryImpl.createSocket(Socket, host, port,
  *       autoClose)}: the TLS socket an application layers over a mail socket goes to the hook, so
  *       that the application's own TLS session is checked against the agent's policy (trust, host
- *       name, minimum version) before its first application data leaves.</li>
+ *       name, minimum version) before its first application data leaves;</li>
+ *   <li>the JDK's {@code sun.nio.ch.SocketChannelImpl.beginConnect}, where every SocketChannel
+ *       connect passes (blocking, non-blocking, and the channel's socket adaptor): a channel to a
+ *       mail port is reported, and under enforce refused, since the agent cannot upgrade it.</li>
  * </ul>
  * Each insertion is a straight line of code before a return, so stack map frames stay valid and
  * no class is loaded to compute new ones. The call goes through {@code java.net.Socket}'s own
@@ -32,6 +35,8 @@ public final class LibraryTransformer implements ClassFileTransformer {
     static final String COMMONS_NET_CLIENT = "org/apache/commons/net/SocketClient";
     static final String COMMONS_NET_SMTPS_CLIENT = "org/apache/commons/net/smtp/SMTPSClient";
     static final String JSSE_SOCKET_FACTORY = "sun/security/ssl/SSLSocketFactoryImpl";
+    static final String SOCKET_CHANNEL = "sun/nio/ch/SocketChannelImpl";
+    private static final String BEGIN_CONNECT_DESC = "(ZLjava/net/SocketAddress;)V";
     private static final String LAYERED_DESC = "(Ljava/net/Socket;Ljava/lang/String;IZ)Ljava/net/Socket;";
     private static final String GET_SOCKET_DESC =
             "(Ljava/lang/String;ILjava/util/Properties;Ljava/lang/String;Z)Ljava/net/Socket;";
@@ -52,6 +57,10 @@ public final class LibraryTransformer implements ClassFileTransformer {
             if (className.equals(JSSE_SOCKET_FACTORY) && loader == null) {
                 return LibraryRewriter.rewrite(classfile, "createSocket", LAYERED_DESC,
                         LibraryRewriter.Advice.LAYERED_TLS_SIGNAL);
+            }
+            if (className.equals(SOCKET_CHANNEL) && loader == null) {
+                return LibraryRewriter.rewrite(classfile, "beginConnect", BEGIN_CONNECT_DESC,
+                        LibraryRewriter.Advice.NIO_CONNECT_SIGNAL);
             }
             if (className.equals(COMMONS_NET_SMTPS_CLIENT)) {
                 return LibraryRewriter.rewrite(classfile, "execTLS", "()Z", LibraryRewriter.Advice.EXEC_TLS_ANSWER);

@@ -9,7 +9,9 @@ import io.starttls.agent.guard.SocketAccess;
 import io.starttls.agent.guard.UnlistedSockets;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import io.starttls.agent.vocabulary.FoundBy;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.function.BiFunction;
@@ -71,6 +73,10 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
     public Object apply(Object socket, Object stream) {
         Socket s = (Socket) socket;
         if (s == null) {
+            if (stream instanceof Object[]) {
+                nioConnect((Object[]) stream);
+                return null;
+            }
             return stream == PROBE ? PROBE_ANSWER : stream;
         }
         if (s instanceof SSLSocket) {
@@ -116,6 +122,18 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
             return null; // a signal about an existing guard (layered TLS, execTLS), and there is none
         }
         return mail().onLibrarySignal(s, named != null ? named : listed, signal);
+    }
+
+    /** A SocketChannel connects: to a mail port, it is reported (and refused under enforce). */
+    private void nioConnect(Object[] signal) {
+        if (signal.length < 3 || !"nio-connect".equals(signal[0]) || !(signal[2] instanceof InetSocketAddress)) {
+            return;
+        }
+        InetSocketAddress remote = (InetSocketAddress) signal[2];
+        MailProtocol listed = ports.protocolOf(remote.getPort());
+        if (listed != null) {
+            mail().onChannel(remote, listed, FoundBy.PORT_LIST);
+        }
     }
 
     private UnlistedSockets unlisted() {

@@ -27,6 +27,7 @@ public final class Reasons {
     public static final String REPLY_TOO_LONG = "reply-too-long";
     public static final String APP_CLOSED = "app-closed";
     public static final String CONCURRENT_READ = "concurrent-read";
+    public static final String NIO_NOT_GUARDED = "nio-not-guarded";
 
     private Reasons() {
     }

@@ -26,22 +26,20 @@ public final class Demo {
 
     /** One legacy app and how its protocol looks on the wire. */
     private enum App {
-        SMTP("legacy-smtp-sender", ServerScript::smtp, "smtp-ports", "batch", SMTP_SECRET, "AUTH"),
-        IMAP("legacy-imap-reader", ServerScript::imap, "imap-ports", Mailbox.USER, Mailbox.PASSWORD, "LOGIN"),
-        POP3("legacy-pop3-reader", ServerScript::pop3, "pop3-ports", Mailbox.USER, Mailbox.PASSWORD, "PASS");
+        SMTP("legacy-smtp-sender", ServerScript::smtp, "batch", SMTP_SECRET, "AUTH"),
+        IMAP("legacy-imap-reader", ServerScript::imap, Mailbox.USER, Mailbox.PASSWORD, "LOGIN"),
+        POP3("legacy-pop3-reader", ServerScript::pop3, Mailbox.USER, Mailbox.PASSWORD, "PASS");
 
         final String jar;
         final Supplier<ServerScript.Builder> script;
-        final String portsKey;
         final String user;
         final String password;
         final String credentialVerb;
 
-        App(String jar, Supplier<ServerScript.Builder> script, String portsKey, String user, String password,
+        App(String jar, Supplier<ServerScript.Builder> script, String user, String password,
             String credentialVerb) {
             this.jar = jar;
             this.script = script;
-            this.portsKey = portsKey;
             this.user = user;
             this.password = password;
             this.credentialVerb = credentialVerb;
@@ -71,11 +69,11 @@ public final class Demo {
             try (ScriptedMailServer offering = new ScriptedMailServer(app.script.get().build(), certificates);
                  ScriptedMailServer hiding = new ScriptedMailServer(
                          app.script.get().startTls(ServerScript.StartTls.HIDE).build(), certificates)) {
-                String watch = app.portsKey + "=";
+                // The test servers listen on random ports that no port list names: the agent finds
+                // the sessions by their conversation, and its log line proposes the port-list entry.
                 rows.add(run(app, "legacy app, no agent", offering, agent, null, root));
-                rows.add(run(app, "with -javaagent (opportunistic)", offering, agent, watch + offering.port(), root));
-                rows.add(run(app, "mode=enforce, server hides STARTTLS", hiding, agent,
-                        "mode=enforce," + watch + hiding.port(), root));
+                rows.add(run(app, "with -javaagent (opportunistic)", offering, agent, "", root));
+                rows.add(run(app, "mode=enforce, server hides STARTTLS", hiding, agent, "mode=enforce", root));
             }
         }
         monitor(certificates, agent, root);
@@ -111,7 +109,8 @@ public final class Demo {
             appArgs.addAll(List.of("--to", "alice@example.test"));
         }
         child.jar(jarOf(root, app), appArgs.toArray(new String[0]));
-        System.out.println("$ java " + (agentArgs != null ? "-javaagent:starttls-agent.jar=" + agentArgs + " " : "")
+        System.out.println("$ java " + (agentArgs == null ? "" : agentArgs.isEmpty() ? "-javaagent:starttls-agent.jar "
+                : "-javaagent:starttls-agent.jar=" + agentArgs + " ")
                 + "-jar " + app.jar + ".jar ...");
         return child.run();
     }
@@ -160,8 +159,8 @@ public final class Demo {
         System.out.println("=== SMTP: mode=monitor, server hides STARTTLS (what an operator looks at before enforcing)");
         try (ScriptedMailServer hiding = new ScriptedMailServer(
                 ServerScript.smtp().startTls(ServerScript.StartTls.HIDE).build(), certificates)) {
-            JavaProcess.Result result = launch(App.SMTP, hiding, agent, "mode=monitor,smtp-ports=" + hiding.port()
-                    + ",audit-log=" + audit.getAbsolutePath(), root);
+            JavaProcess.Result result = launch(App.SMTP, hiding, agent, "mode=monitor,audit-log="
+                    + audit.getAbsolutePath(), root);
             indent(result.stdout);
             indent(result.stderr);
         }
