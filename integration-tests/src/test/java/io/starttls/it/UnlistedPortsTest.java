@@ -187,6 +187,22 @@ class UnlistedPortsTest {
         }
     }
 
+    /** A client whose first command is STARTTLS runs its own TLS: the agent watches it, as with a rule. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"opportunistic", "enforce"})
+    void aClientThatStartsTlsAsItsFirstCommandIsWatched(String mode) throws Exception {
+        try (ScriptedMailServer server = new ScriptedMailServer(LegacyApp.IMAP.server().build(), certificates)) {
+            RunResult run = trust.applyTo(AgentRun.testClient(io.starttls.it.clients.HandWrittenImapStartTlsClient.class,
+                            String.valueOf(server.port()), Mailbox.USER, Mailbox.PASSWORD))
+                    .agent("mode=" + mode + "," + trust.agentArguments()).run();
+            RecordedSession session = server.finishedSession(0, 10, TimeUnit.SECONDS);
+            assertEquals(0, run.exitCode, run::toString);
+            assertEquals(List.of("a1 STARTTLS"), session.clearCommands(), session::toString);
+            assertEquals("app-managed-tls", run.onlyRecord().get("outcome"), run::toString);
+            assertEquals("conversation", run.onlyRecord().get("found_by"), run::toString);
+        }
+    }
+
     static Stream<Arguments> otherProtocols() {
         return Stream.of(
                 Arguments.of(OtherProtocolServer.Kind.FTP, "ftp-commons-net"),

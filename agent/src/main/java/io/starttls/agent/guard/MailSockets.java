@@ -229,7 +229,7 @@ public final class MailSockets {
      * watcher's lock, so it takes no other.
      */
     GuardedConnection recognised(Socket socket, UnlistedConnection sniffer, MailProtocol protocol, byte[] seen,
-                                 boolean seenOverflow, boolean readerInFlight) {
+                                 boolean seenOverflow, boolean readerInFlight, boolean appStartsTls) {
         GuardedConnection connection = new GuardedConnection(socket, protocol, this, FoundBy.CONVERSATION,
                 Destination.of(socket, access), false);
         connection.afterGreeting(seen.length > 0 || seenOverflow ? seen : null, seenOverflow);
@@ -239,6 +239,8 @@ public final class MailSockets {
         open.add(connection);
         if (readerInFlight) {
             connection.readerInFlight();
+        } else if (appStartsTls) {
+            connection.appManaged(); // its first command is STLS or STARTTLS: it runs TLS itself
         }
         return connection;
     }

@@ -148,7 +148,8 @@ final class UnlistedConnection {
                     seen = null;
                 } else {
                     mail = runtime.recognised(socket, this, (MailProtocol) verdict,
-                            Arrays.copyOf(seen, seenLength), seenOverflow, readerInFlight);
+                            Arrays.copyOf(seen, seenLength), seenOverflow, readerInFlight,
+                            FirstExchange.startsTls(bytes, from, count));
                     seen = null;
                     state = MAIL;
                 }

@@ -68,8 +68,8 @@ public final class UnlistedSockets {
     }
 
     GuardedConnection recognised(Socket socket, UnlistedConnection sniffer, MailProtocol protocol, byte[] seen,
-                                 boolean seenOverflow, boolean readerInFlight) {
-        return mail.get().recognised(socket, sniffer, protocol, seen, seenOverflow, readerInFlight);
+                                 boolean seenOverflow, boolean readerInFlight, boolean appStartsTls) {
+        return mail.get().recognised(socket, sniffer, protocol, seen, seenOverflow, readerInFlight, appStartsTls);
     }
 
     int maxGreetingBytes() {

@@ -97,6 +97,21 @@ public final class FirstExchange {
         return NOT_MAIL;
     }
 
+    /**
+     * True when the client's first command is the protocol's STARTTLS ({@code STLS}, or a tagged
+     * {@code STARTTLS}): the application runs TLS itself, and the agent only watches.
+     */
+    public static boolean startsTls(byte[] client, int offset, int length) {
+        String line = ascii(client, offset, offset + Math.min(length, MAX_LOOK)).toUpperCase(Locale.ROOT);
+        int end = line.indexOf('\r') >= 0 ? line.indexOf('\r') : line.indexOf('\n');
+        if (end < 0) {
+            return false;
+        }
+        String[] words = line.substring(0, end).trim().split(" ");
+        return words.length == 1 && (words[0].equals("STLS") || words[0].equals("STARTTLS"))
+                || words.length == 2 && words[1].equals("STARTTLS");
+    }
+
     /** True when a server's first bytes could begin a mail greeting (SMTP, IMAP or POP3). */
     public static boolean mayBeGreeting(byte[] server, int length) {
         Greeting g = greeting(server, length);

@@ -75,6 +75,14 @@ class FirstExchangeTest {
         assertSame(FirstExchange.NOT_MAIL, recognise("* OK\\r\\n", b.toString()));
     }
 
+    @ParameterizedTest(name = "''{0}'' starts TLS: {1}")
+    @CsvSource(delimiter = '|', value = {"STLS\\r\\n|true", "a1 STARTTLS\\r\\n|true", "a1 starttls\\r\\n|true",
+        "a1 LOGIN x y\\r\\n|false", "EHLO x\\r\\n|false", "STLS|false"})
+    void knowsAnApplicationThatStartsTlsItself(String client, boolean expected) {
+        byte[] c = unescape(client);
+        org.junit.jupiter.api.Assertions.assertEquals(expected, FirstExchange.startsTls(c, 0, c.length));
+    }
+
     private static Object expected(String word) {
         return word.equals("NOT_MAIL") ? FirstExchange.NOT_MAIL : MailProtocol.valueOf(word);
     }
