@@ -208,7 +208,8 @@ class UnlistedPortsTest {
                 Arguments.of(OtherProtocolServer.Kind.FTP, "ftp-commons-net"),
                 Arguments.of(OtherProtocolServer.Kind.FTP, "ftp-by-hand"),
                 Arguments.of(OtherProtocolServer.Kind.SSH, "ssh"),
-                Arguments.of(OtherProtocolServer.Kind.HTTP, "http"));
+                Arguments.of(OtherProtocolServer.Kind.HTTP, "http"),
+                Arguments.of(OtherProtocolServer.Kind.HTTP, "token-then-exit"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -68,7 +68,7 @@ final class UnlistedConnection {
             }
             // A read while a command is held half-written: mail clients write whole commands, so
             // this one speaks another protocol and must get its bytes out before it waits.
-            releaseHeld();
+            releaseNow();
             synchronized (lock) {
                 if (state != SNIFFING) {
                     continue;
@@ -97,7 +97,7 @@ final class UnlistedConnection {
             return mail.available();
         }
         if (s == SNIFFING) {
-            releaseHeld();
+            releaseNow();
         }
         return state == MAIL ? mail.available() : rawIn.available();
     }
@@ -133,11 +133,17 @@ final class UnlistedConnection {
                     from = 0;
                     count = heldLength;
                 }
-                if (verdict == FirstExchange.MORE) {
+                if (verdict == FirstExchange.MORE && readsInFlight == 0) {
                     if (bytes == b) {
                         hold(b, off, len);
                     }
+                    HeldBytes.releaseLater(this);
                     return;
+                }
+                if (verdict == FirstExchange.MORE) {
+                    // Another thread waits in a read: a mail client writes its command whole, so
+                    // this is another protocol's exchange, and its bytes go now.
+                    verdict = FirstExchange.NOT_MAIL;
                 }
                 held = new byte[0];
                 heldLength = 0;
@@ -147,11 +153,21 @@ final class UnlistedConnection {
                     state = NOT_MAIL;
                     seen = null;
                 } else {
-                    mail = runtime.recognised(socket, this, (MailProtocol) verdict,
-                            Arrays.copyOf(seen, seenLength), seenOverflow, readerInFlight,
-                            FirstExchange.startsTls(bytes, from, count));
+                    try {
+                        mail = runtime.recognised(socket, this, (MailProtocol) verdict,
+                                Arrays.copyOf(seen, seenLength), seenOverflow, readerInFlight,
+                                FirstExchange.startsTls((MailProtocol) verdict, bytes, from, count));
+                        state = MAIL;
+                    } catch (RuntimeException | Error e) {
+                        // A fault of the agent's: enforce fails closed, the other modes step aside.
+                        state = NOT_MAIL;
+                        if (runtime.onFault(socket, e)) {
+                            throw new SessionBlockedException("starttls-agent: internal error guarding the mail "
+                                    + "connection (" + e + "); blocked (mode=enforce)");
+                        }
+                        notMail = true;
+                    }
                     seen = null;
-                    state = MAIL;
                 }
             }
             if (notMail) {
@@ -167,18 +183,28 @@ final class UnlistedConnection {
         int s = state;
         if (s == MAIL) {
             mail.flush();
-        } else if (s == NOT_MAIL) {
+            return;
+        }
+        // A flush asks for the bytes to go now: a mail client flushes whole commands, so a word
+        // held half-written means another protocol.
+        releaseHeld();
+        if (state == MAIL) {
+            mail.flush();
+        } else {
             rawOut.flush();
         }
-        // Sniffing: the held bytes stay held (a mail command is not complete yet).
     }
 
-    /** The socket is being closed: what was held goes out first, as it would have without the agent. */
-    void onClose() {
+    /**
+     * The socket is being closed, or urgent data is sent beside the stream, or a held word has
+     * waited long enough (see {@link HeldBytes}): what was held goes out now, in order, as it would
+     * have without the agent, and the connection is left alone.
+     */
+    void releaseNow() {
         try {
             releaseHeld();
         } catch (IOException e) {
-            // The connection is gone already.
+            // The connection is gone, or its output was shut down: the bytes cannot go any more.
         }
     }
 

@@ -48,14 +48,19 @@ public final class UnlistedSockets {
         if (guard instanceof GuardedConnection) {
             mail.get().onStream(socket, null, null);
         } else if (guard instanceof UnlistedConnection && !carriedByAgent(socket)) {
-            ((UnlistedConnection) guard).onClose();
+            ((UnlistedConnection) guard).releaseNow();
         }
     }
 
     /** {@code sendUrgentData}: refused on a guarded mail connection, as on a listed port. */
     public void onUrgentData(Socket socket) {
-        if (access.guardOf(socket) instanceof GuardedConnection) {
+        Object guard = access.guardOf(socket);
+        if (guard instanceof GuardedConnection) {
             mail.get().onUrgentData(socket);
+        } else if (guard instanceof UnlistedConnection) {
+            // Urgent data in the middle of a first command: not a mail client. What was held goes
+            // first, so the byte order on the wire stays the application's.
+            ((UnlistedConnection) guard).releaseNow();
         }
     }
 
@@ -70,6 +75,21 @@ public final class UnlistedSockets {
     GuardedConnection recognised(Socket socket, UnlistedConnection sniffer, MailProtocol protocol, byte[] seen,
                                  boolean seenOverflow, boolean readerInFlight, boolean appStartsTls) {
         return mail.get().recognised(socket, sniffer, protocol, seen, seenOverflow, readerInFlight, appStartsTls);
+    }
+
+    /**
+     * A fault of the agent's while taking over a connection found to be mail: one line; under
+     * enforce the socket is closed (true: nothing is to be sent), otherwise it goes on unguarded.
+     */
+    boolean onFault(Socket socket, Throwable e) {
+        boolean enforce = config.mode() == io.starttls.agent.config.Mode.ENFORCE;
+        System.err.println("starttls-agent: internal error guarding the mail connection to "
+                + socket.getInetAddress().getHostAddress() + ":" + socket.getPort() + " (" + e + "); "
+                + (enforce ? "blocked (mode=enforce)" : "the connection goes on unguarded"));
+        if (enforce) {
+            Transport.closeQuietly(socket);
+        }
+        return enforce;
     }
 
     int maxGreetingBytes() {

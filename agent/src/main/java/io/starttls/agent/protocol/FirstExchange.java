@@ -25,8 +25,11 @@ public final class FirstExchange {
     public static final Object MORE = new Object();
     /** Not a mail session: leave it alone for good. */
     public static final Object NOT_MAIL = new Object();
-    /** The longest first command part that is looked at; longer and still undecided is not mail. */
-    static final int MAX_LOOK = 64;
+    /**
+     * The longest first command part that is looked at (an IMAP tag has no length limit; an SMTP
+     * command line is at most 512 bytes); longer and still undecided is not mail.
+     */
+    static final int MAX_LOOK = 512;
 
     private static final String[] SMTP_OPENERS = {"EHLO", "HELO", "LHLO"};
     private static final String[] POP3_OPENERS = {"CAPA", "APOP", "STLS"};
@@ -98,18 +101,22 @@ public final class FirstExchange {
     }
 
     /**
-     * True when the client's first command is the protocol's STARTTLS ({@code STLS}, or a tagged
-     * {@code STARTTLS}): the application runs TLS itself, and the agent only watches.
+     * True when the client's first command, recognised as {@code protocol}, is that protocol's
+     * STARTTLS (POP3 {@code STLS}, IMAP {@code tag STARTTLS}): the application runs TLS itself,
+     * and the agent only watches. (An SMTP client says EHLO first, so this never holds for SMTP.)
      */
-    public static boolean startsTls(byte[] client, int offset, int length) {
-        String line = ascii(client, offset, offset + Math.min(length, MAX_LOOK)).toUpperCase(Locale.ROOT);
+    public static boolean startsTls(MailProtocol protocol, byte[] client, int offset, int length) {
+        String line = ascii(client, offset, offset + Math.min(length, MAX_LOOK));
         int end = line.indexOf('\r') >= 0 ? line.indexOf('\r') : line.indexOf('\n');
         if (end < 0) {
             return false;
         }
-        String[] words = line.substring(0, end).trim().split(" ");
-        return words.length == 1 && (words[0].equals("STLS") || words[0].equals("STARTTLS"))
-                || words.length == 2 && words[1].equals("STARTTLS");
+        String[] words = line.substring(0, end).split(" ", -1);
+        if (protocol == MailProtocol.POP3) {
+            return words.length == 1 && words[0].equalsIgnoreCase("STLS");
+        }
+        return protocol == MailProtocol.IMAP && words.length == 2 && isTag(words[0])
+                && words[1].equalsIgnoreCase("STARTTLS");
     }
 
     /** True when a server's first bytes could begin a mail greeting (SMTP, IMAP or POP3). */
@@ -121,6 +128,14 @@ public final class FirstExchange {
     private static Greeting greeting(byte[] server, int length) {
         if (length == 0) {
             return Greeting.NONE;
+        }
+        if (length < 4) {
+            // The application read only the start of the greeting (it came in pieces): judged by
+            // what it can still become, so a split "+OK" is still POP3's.
+            return prefixOf(server, length, "220 ") || isDigit(server[0]) && allDigits(server, length)
+                    ? Greeting.SMTP_LIKE : prefixOf(server, length, "* ") ? Greeting.IMAP_LIKE
+                    : prefixOf(server, length, "+OK") || prefixOf(server, length, "-ERR") ? Greeting.POP3_LIKE
+                    : Greeting.OTHER;
         }
         if (length >= 4 && isDigit(server[0]) && isDigit(server[1]) && isDigit(server[2])
                 && (server[3] == ' ' || server[3] == '-' || server[3] == '\r' || server[3] == '\n')) {
@@ -161,6 +176,27 @@ public final class FirstExchange {
 
     private static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
+    }
+
+    private static boolean prefixOf(byte[] bytes, int length, String word) {
+        if (length > word.length()) {
+            return false;
+        }
+        for (int k = 0; k < length; k++) {
+            if (bytes[k] != word.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allDigits(byte[] bytes, int length) {
+        for (int k = 0; k < Math.min(length, 3); k++) {
+            if (!isDigit(bytes[k])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean startsWith(byte[] bytes, int length, String prefix) {

@@ -145,4 +145,39 @@ class LibraryTransformerTest {
         };
         Class.forName(LibraryTransformer.COMMONS_NET_SMTPS_CLIENT.replace('/', '.'), true, loader);
     }
+
+    /** The real SocketChannelImpl of each tested JDK: its connect is signalled, and it still checks. */
+    @Test
+    void everyTestedJdksSocketChannelSignalsItsConnect() throws Exception {
+        for (String home : SocketPatcherTest.jdkHomes()) {
+            byte[] original;
+            try (java.nio.file.FileSystem jrt = java.nio.file.FileSystems.newFileSystem(java.net.URI.create("jrt:/"),
+                    java.util.Map.of("java.home", home))) {
+                original = java.nio.file.Files.readAllBytes(jrt.getPath("modules", "java.base",
+                        LibraryTransformer.SOCKET_CHANNEL + ".class"));
+            }
+            byte[] out = new LibraryTransformer().transform(null, LibraryTransformer.SOCKET_CHANNEL, null, null,
+                    original);
+            List<String> calls = new ArrayList<>();
+            new ClassReader(out).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int a, String n, String d, String s, String[] e) {
+                    if (!n.equals("beginConnect")) {
+                        return null;
+                    }
+                    return new MethodVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visitMethodInsn(int op, String owner, String m, String desc, boolean itf) {
+                            calls.add(owner + "." + m);
+                        }
+                    };
+                }
+            }, 0);
+            assertEquals("java/net/Socket.starttlsAgent$wrap", calls.get(0), home);
+            java.io.StringWriter problems = new java.io.StringWriter();
+            org.objectweb.asm.util.CheckClassAdapter.verify(new ClassReader(out), false,
+                    new java.io.PrintWriter(problems));
+            assertEquals("", problems.toString(), home);
+        }
+    }
 }

@@ -75,12 +75,31 @@ class FirstExchangeTest {
         assertSame(FirstExchange.NOT_MAIL, recognise("* OK\\r\\n", b.toString()));
     }
 
-    @ParameterizedTest(name = "''{0}'' starts TLS: {1}")
-    @CsvSource(delimiter = '|', value = {"STLS\\r\\n|true", "a1 STARTTLS\\r\\n|true", "a1 starttls\\r\\n|true",
-        "a1 LOGIN x y\\r\\n|false", "EHLO x\\r\\n|false", "STLS|false"})
-    void knowsAnApplicationThatStartsTlsItself(String client, boolean expected) {
+    @ParameterizedTest(name = "{0} ''{1}'' starts TLS: {2}")
+    @CsvSource(delimiter = '|', value = {"POP3|STLS\\r\\n|true", "IMAP|a1 STARTTLS\\r\\n|true",
+        "IMAP|a1 starttls\\r\\n|true", "IMAP|a1 LOGIN x y\\r\\n|false", "SMTP|EHLO starttls\\r\\n|false",
+        "POP3|USER starttls\\r\\n|false", "POP3|STLS|false", "IMAP|a+ STARTTLS\\r\\n|false"})
+    void knowsAnApplicationThatStartsTlsItself(MailProtocol protocol, String client, boolean expected) {
         byte[] c = unescape(client);
-        org.junit.jupiter.api.Assertions.assertEquals(expected, FirstExchange.startsTls(c, 0, c.length));
+        org.junit.jupiter.api.Assertions.assertEquals(expected, FirstExchange.startsTls(protocol, c, 0, c.length));
+    }
+
+    /** A greeting the application read only the start of (it came in pieces) still counts. */
+    @ParameterizedTest(name = "''{0}'' then ''{1}'' is {2}")
+    @CsvSource(delimiter = '|', value = {"+|USER bob\\r\\n|POP3", "+O|AUTH PLAIN\\r\\n|POP3", "-|USER bob\\r\\n|POP3",
+        "2|MAIL FROM:<a@b>\\r\\n|SMTP", "22|MAIL FROM:<a@b>\\r\\n|SMTP", "*|a1 NOOP\\r\\n|IMAP",
+        "2|USER bob\\r\\n|NOT_MAIL", "x|USER bob\\r\\n|NOT_MAIL"})
+    void aGreetingReadInPiecesStillCounts(String server, String client, String expected) {
+        assertSame(expected(expected), recognise(server, client));
+    }
+
+    @org.junit.jupiter.api.Test
+    void anImapTagOfAnyLengthIsAllowed() {
+        StringBuilder tag = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            tag.append((char) ('a' + i % 26));
+        }
+        assertSame(MailProtocol.IMAP, recognise("* OK ready\\r\\n", tag + " LOGIN bob secret\\r\\n"));
     }
 
     private static Object expected(String word) {

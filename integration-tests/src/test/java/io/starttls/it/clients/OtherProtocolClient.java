@@ -15,10 +15,12 @@ import org.apache.commons.net.ftp.FTPClient;
 /**
  * Clients of protocols that are not mail, each printing what it got: Commons Net's FTPClient, a
  * hand-written FTP client, an SSH-style banner exchange with binary bytes after it, and
- * HttpURLConnection. Usage: {@code ftp-commons-net|ftp-by-hand|ssh|http PORT}.
+ * HttpURLConnection, and a client that writes one short token and exits without closing (the
+ * agent holds such a word back while it could begin a mail command: it must still go out).
+ * Usage: {@code ftp-commons-net|ftp-by-hand|ssh|http|token-then-exit PORT}.
  */
 public final class OtherProtocolClient {
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         int port = Integer.parseInt(args[1]);
         switch (args[0]) {
             case "ftp-commons-net": {
@@ -57,6 +59,14 @@ public final class OtherProtocolClient {
                     out.flush();
                 }
                 break;
+            case "token-then-exit": {
+                Socket s = new Socket("127.0.0.1", port);
+                s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(500);
+                System.out.println("done");
+                System.exit(0); // no close: the token must have gone out by itself
+                break;
+            }
             default: {
                 HttpURLConnection http = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/status")
                         .openConnection();
