@@ -81,7 +81,9 @@ class RealServersTest {
                 cases.add(Arguments.of(app, mode, true));
             }
             // With no port list at all: the library names the socket, or its conversation does.
-            cases.add(Arguments.of(app, "enforce", false));
+            for (String mode : new String[] {"monitor", "opportunistic", "enforce"}) {
+                cases.add(Arguments.of(app, mode, false));
+            }
         }
         return cases.stream();
     }
@@ -98,10 +100,16 @@ class RealServersTest {
                             + (listed ? "," + app.protocol + "-ports=" + relay.port() : ""))
                     .run();
 
-            assertEquals(0, run.exitCode, run::toString);
             RunResult.AuditLine record = run.onlyRecord();
             assertEquals(listed ? "port-list" : app.mainClass == null ? "conversation" : "library",
                     record.get("found_by"), record::toString);
+            if (mode.equals("monitor")) {
+                // Reported, not changed: the servers see what they would without the agent.
+                assertEquals(app.tlsAware ? "app-managed-tls" : "plaintext-observed", record.get("outcome"),
+                        record::toString);
+                return;
+            }
+            assertEquals(0, run.exitCode, run::toString);
             assertEquals(app.tlsAware ? "app-managed-tls" : "upgraded", record.get("outcome"), record::toString);
             assertEquals("TLSv1.3", record.get("tls_version"), record::toString);
             String wire = relay.clientBytes();

@@ -73,10 +73,17 @@ public final class TunnelProxy implements AutoCloseable {
             } else {
                 connectHandshake(in, out);
             }
+            // JavaMail reads the CONNECT reply through a BufferedReader, which swallows a greeting
+            // that arrives in the same read (with or without the agent): a real proxy's latency
+            // keeps them apart, and so does this pause.
+            Thread.sleep(kind == Kind.HTTP_CONNECT ? 200 : 0);
             Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
             pump(in, server.getOutputStream(), true, client, server);
             pump(server.getInputStream(), out, false, server, client);
         } catch (IOException e) {
+            closeQuietly(client);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             closeQuietly(client);
         }
     }
