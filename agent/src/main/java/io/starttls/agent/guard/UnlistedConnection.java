@@ -270,7 +270,16 @@ final class UnlistedConnection {
     }
 
     private void keep(byte[] b, int off, int n) {
-        int cap = seenLength >= 4 && !FirstExchange.mayBeGreeting(seen, seenLength) ? KEPT_OF_OTHER_GREETINGS
+        // Judged on the first bytes, whichever read brought them: an HTTP request read by a server
+        // in this JVM, say, is not kept beyond its start.
+        byte[] first = seen;
+        int firstLength = seenLength;
+        if (seenLength < 4) {
+            firstLength = seenLength + Math.min(n, 4 - seenLength);
+            first = Arrays.copyOf(seen, firstLength);
+            System.arraycopy(b, off, first, seenLength, firstLength - seenLength);
+        }
+        int cap = firstLength >= 4 && !FirstExchange.mayBeGreeting(first, firstLength) ? KEPT_OF_OTHER_GREETINGS
                 : runtime.maxGreetingBytes();
         int room = Math.max(0, cap - seenLength);
         if (n > room) {
