@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starttls.it.LibraryMatrixTest.Library;
 import io.starttls.it.clients.OtherProtocolClient;
 import io.starttls.it.support.AgentRun;
 import io.starttls.it.support.Children;
@@ -81,27 +82,13 @@ class UnlistedPortsTest {
         }
     }
 
-    enum Library {
-        JAVAMAIL_1_4_7("javamail-1.4.7", "io.starttls.demo.javamail."),
-        JAVAMAIL_1_6_2("javamail-1.6.2", "io.starttls.demo.javamail."),
-        ANGUS_MAIL_2("angus-mail-apps", "io.starttls.demo.angus."),
-        COMMONS_NET_3("commons-net-apps", "io.starttls.demo.commonsnet.");
-
-        final String jar;
-        final String mainPackage;
-
-        Library(String jar, String mainPackage) {
-            this.jar = jar;
-            this.mainPackage = mainPackage;
-        }
-
-        AgentRun run(LegacyApp protocol, int port) {
-            String main = mainPackage + (protocol == LegacyApp.SMTP ? "SmtpSender"
-                    : protocol == LegacyApp.IMAP ? "ImapReader" : "Pop3Reader");
-            String user = protocol == LegacyApp.SMTP ? Secrets.SMTP_USER : Mailbox.USER;
-            return AgentRun.testClient(Children.demoJar(jar).getAbsolutePath(), main, "--host", "localhost", "--port",
-                    String.valueOf(port), "--user", user, "--password", protocol.password(), "--starttls", "off");
-        }
+    /** A library demo app as a legacy application (no STARTTLS switch set) on {@code port}. */
+    private static AgentRun legacyRun(Library library, LegacyApp protocol, int port) {
+        String main = library.mainPackage + (protocol == LegacyApp.SMTP ? "SmtpSender"
+                : protocol == LegacyApp.IMAP ? "ImapReader" : "Pop3Reader");
+        String user = protocol == LegacyApp.SMTP ? Secrets.SMTP_USER : Mailbox.USER;
+        return AgentRun.testClient(Children.demoJar(library.jar).getAbsolutePath(), main, "--host", "localhost",
+                "--port", String.valueOf(port), "--user", user, "--password", protocol.password(), "--starttls", "off");
     }
 
     static Stream<Arguments> libraries() {
@@ -126,7 +113,7 @@ class UnlistedPortsTest {
             script.startTls(ServerScript.StartTls.HIDE);
         }
         try (ScriptedMailServer server = new ScriptedMailServer(script.build(), certificates)) {
-            RunResult run = trust.applyTo(library.run(protocol, server.port()))
+            RunResult run = trust.applyTo(legacyRun(library, protocol, server.port()))
                     .agent("mode=" + mode + "," + trust.agentArguments()).run();
             RecordedSession session = server.finishedSession(0, 10, TimeUnit.SECONDS);
             RunResult.AuditLine record = run.onlyRecord();
@@ -179,7 +166,7 @@ class UnlistedPortsTest {
             assertTrue(LegacyApp.SMTP.credentialsInClear(session), "the switch is real: the session went in clear");
         }
         try (ScriptedMailServer server = new ScriptedMailServer(LegacyApp.IMAP.server().build(), certificates)) {
-            RunResult run = trust.applyTo(Library.JAVAMAIL_1_6_2.run(LegacyApp.IMAP, server.port()))
+            RunResult run = trust.applyTo(legacyRun(Library.JAVAMAIL_1_6_2, LegacyApp.IMAP, server.port()))
                     .agent("mode=enforce,conversation=off," + trust.agentArguments()).run();
             assertEquals(0, run.exitCode, run::toString);
             assertEquals("library", run.onlyRecord().get("found_by"), run::toString);

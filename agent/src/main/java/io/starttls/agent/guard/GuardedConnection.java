@@ -22,7 +22,7 @@ import javax.net.ssl.SSLSocket;
  * the agent's TLS, in clear under a watch, or nowhere. This class joins the parts: the transport
  * (the socket and its raw streams), the one audit record, and the state machine.
  */
-final class GuardedConnection {
+final class GuardedConnection implements StreamEnd {
     final MailProtocol protocol;
     final MailSockets runtime;
     final AgentConfig config;
@@ -131,13 +131,15 @@ final class GuardedConnection {
         return appOut;
     }
 
-    int read(byte[] b, int off, int len) throws IOException {
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
         Session s = settled();
         int n = replay.read(b, off, len);
         return n > 0 ? n : s.read(b, off, len);
     }
 
-    int available() throws IOException {
+    @Override
+    public int available() throws IOException {
         // Old code polls available() for the greeting before it reads: the negotiation must run
         // here too, or such an application would wait for ever for bytes the agent holds back.
         Session s = settled();
@@ -145,7 +147,8 @@ final class GuardedConnection {
         return r > 0 ? r : s.available();
     }
 
-    void write(byte[] b, int off, int len) throws IOException {
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
         if (states.state() == State.NEW && AppTlsWatch.looksLikeTlsRecord(b, off, len)) {
             // Its first bytes are a TLS handshake: it runs TLS itself over this plain socket.
             AppTlsWatch w = new AppTlsWatch(protocol, config.mode() == Mode.ENFORCE);
@@ -155,7 +158,8 @@ final class GuardedConnection {
         settled().write(b, off, len);
     }
 
-    void flush() throws IOException {
+    @Override
+    public void flush() throws IOException {
         Session s = states.session();
         if (s != null) {
             s.flush();
@@ -247,7 +251,8 @@ final class GuardedConnection {
     }
 
     /** The application closed a stream: like the JDK's socket streams, that closes the socket. */
-    void closeSocket() throws IOException {
+    @Override
+    public void closeSocket() throws IOException {
         transport.appSocket().close();
     }
 

@@ -3,11 +3,11 @@ package io.starttls.agent.guard;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** The input stream the application gets for a mail socket; all decisions are the connection's. */
+/** The input stream the application gets for a mail socket, or for one still watched; see {@link StreamEnd}. */
 final class GuardedInputStream extends InputStream {
-    private final GuardedConnection connection;
+    private final StreamEnd connection;
 
-    GuardedInputStream(GuardedConnection connection) {
+    GuardedInputStream(StreamEnd connection) {
         this.connection = connection;
     }
 

@@ -3,11 +3,11 @@ package io.starttls.agent.guard;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** The output stream the application gets for a mail socket; all decisions are the connection's. */
+/** The output stream the application gets for a mail socket, or for one still watched; see {@link StreamEnd}. */
 final class GuardedOutputStream extends OutputStream {
-    private final GuardedConnection connection;
+    private final StreamEnd connection;
 
-    GuardedOutputStream(GuardedConnection connection) {
+    GuardedOutputStream(StreamEnd connection) {
         this.connection = connection;
     }
 

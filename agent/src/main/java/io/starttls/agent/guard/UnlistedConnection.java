@@ -19,7 +19,7 @@ import java.util.Arrays;
  *
  * <p>The lock guards the state and the two buffers only; no I/O happens under it.
  */
-final class UnlistedConnection {
+final class UnlistedConnection implements StreamEnd {
     private static final int SNIFFING = 0;
     private static final int NOT_MAIL = 1;
     private static final int MAIL = 2;
@@ -33,8 +33,8 @@ final class UnlistedConnection {
     private volatile GuardedConnection mail;
     private volatile InputStream rawIn;
     private volatile OutputStream rawOut;
-    final InputStream in = new UnlistedInputStream(this);
-    final OutputStream out = new UnlistedOutputStream(this);
+    final InputStream in = new GuardedInputStream(this);
+    final OutputStream out = new GuardedOutputStream(this);
     // The server's bytes before the application's first write, and the application's held ones.
     private byte[] seen = new byte[0];
     private int seenLength;
@@ -57,7 +57,8 @@ final class UnlistedConnection {
         }
     }
 
-    int read(byte[] b, int off, int len) throws IOException {
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
         while (true) {
             int s = state;
             if (s == NOT_MAIL) {
@@ -91,7 +92,8 @@ final class UnlistedConnection {
         }
     }
 
-    int available() throws IOException {
+    @Override
+    public int available() throws IOException {
         int s = state;
         if (s == MAIL) {
             return mail.available();
@@ -102,7 +104,8 @@ final class UnlistedConnection {
         return state == MAIL ? mail.available() : rawIn.available();
     }
 
-    void write(byte[] b, int off, int len) throws IOException {
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
         while (true) {
             int s = state;
             if (s == NOT_MAIL) {
@@ -179,7 +182,8 @@ final class UnlistedConnection {
         }
     }
 
-    void flush() throws IOException {
+    @Override
+    public void flush() throws IOException {
         int s = state;
         if (s == MAIL) {
             mail.flush();
@@ -236,7 +240,8 @@ final class UnlistedConnection {
         }
     }
 
-    void closeSocket() throws IOException {
+    @Override
+    public void closeSocket() throws IOException {
         socket.close();
     }
 
