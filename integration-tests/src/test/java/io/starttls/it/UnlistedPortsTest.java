@@ -120,6 +120,8 @@ class UnlistedPortsTest {
 
             assertEquals("library", record.get("found_by"), record::toString);
             assertEquals(protocol.word(), record.get("protocol"), record::toString);
+            // The application's class, not the library's socket factory.
+            assertTrue(record.get("app_class").startsWith("io.starttls.demo."), record::toString);
             expectPolicy(protocol, mode, offers, run, session, record);
         }
     }

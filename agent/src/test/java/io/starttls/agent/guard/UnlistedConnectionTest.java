@@ -86,6 +86,25 @@ class UnlistedConnectionTest {
     }
 
     @Test
+    void urgentDataSendsWhatWasHeldFirstSoTheOrderStaysTheApplications() throws IOException {
+        UnlistedConnection c = watching("");
+        Socket socket = new Socket();
+        UnlistedSockets runtime = new UnlistedSockets(AgentConfig.defaults(), new NoAccess() {
+            @Override
+            public Object guardOf(Socket s) {
+                return c;
+            }
+        }, () -> {
+            throw new AssertionError("not mail");
+        });
+        write(c, "EH");
+        runtime.onUrgentData(socket);
+        assertEquals("EH", sent(), "held bytes go before the urgent byte");
+        write(c, "LO x\r\n");
+        assertEquals("EHLO x\r\n", sent(), "and the connection is left alone from then on");
+    }
+
+    @Test
     void theBytesOfABinaryProtocolAreNeverHeld() throws IOException {
         UnlistedConnection c = watching("");
         c.write(new byte[] {0, 0, 0, 8, 1, 2}, 0, 6);
@@ -93,7 +112,7 @@ class UnlistedConnectionTest {
     }
 
     /** No rewritten Socket here: the watcher itself needs none of it. */
-    private static final class NoAccess implements SocketAccess {
+    private static class NoAccess implements SocketAccess {
         @Override
         public Object guardOf(Socket socket) {
             return null;
