@@ -3,19 +3,22 @@ package io.starttls.agent;
 import io.starttls.agent.config.AgentArguments;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.ConfigException;
+import io.starttls.agent.config.EffectiveConfig;
 import io.starttls.agent.config.Mode;
+import io.starttls.agent.config.ShellSplit;
 import io.starttls.agent.instrument.SocketGuardInstaller;
-import io.starttls.agent.tls.TlsUpgrader;
 import java.lang.instrument.Instrumentation;
 
 /**
  * Entry point: {@code -javaagent:starttls-agent.jar=mode=enforce}. Start-up does only what guards
- * sockets: parse the arguments and rewrite {@code java.net.Socket}. Everything else waits for the
- * first mail connection.
+ * sockets: read the settings and rewrite {@code java.net.Socket}. Everything else (trust stores,
+ * TLS contexts, the audit log) waits for the first mail connection.
  */
 public final class StartTlsAgent {
     static final int EXIT_BAD_ARGUMENTS = 2;
     static final int EXIT_UNPROTECTED = 3;
+    /** Set by the first agent in a JVM: a second -javaagent (JAVA_TOOL_OPTIONS and a start script) sees it. */
+    private static final String LOADED_PROPERTY = "io.starttls.agent.loaded";
 
     private StartTlsAgent() {
     }
@@ -28,8 +31,28 @@ public final class StartTlsAgent {
         start(arguments, inst);
     }
 
-    /** {@code java -jar starttls-agent.jar} prints the reference. */
+    /**
+     * {@code java -jar starttls-agent.jar} prints the reference; {@code ... config [arguments]}
+     * prints the effective policy, with the same errors as at start-up.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("config")) {
+            String arguments = String.join(",", java.util.Arrays.copyOfRange(args, 1, args.length));
+            try {
+                AgentConfig config = AgentArguments.load(arguments, System.getProperties(), System.getenv());
+                System.out.print(EffectiveConfig.describe(config, version()));
+                System.out.flush();
+                System.exit(EffectiveConfig.trustStoresUsable(config, System.out) ? 0 : EXIT_BAD_ARGUMENTS);
+            } catch (ConfigException e) {
+                stop("starttls-agent: " + e.getMessage(), EXIT_BAD_ARGUMENTS);
+            }
+            return;
+        }
+        if (args.length > 0 && !args[0].equals("help") && !args[0].equals("--help")) {
+            stop("starttls-agent: unknown command '" + (args[0].matches("[a-z-]{1,20}") ? args[0] : "?")
+                    + "': the commands are config [key=value,...] and help; the agent itself is started with "
+                    + "-javaagent:starttls-agent.jar", EXIT_BAD_ARGUMENTS);
+        }
         System.out.println(AgentArguments.reference());
     }
 
@@ -38,17 +61,35 @@ public final class StartTlsAgent {
             System.out.println(AgentArguments.reference());
             System.exit(0);
         }
+        String first = System.getProperty(LOADED_PROPERTY);
+        if (first != null) {
+            System.err.println("starttls-agent: WARNING the agent is attached twice (JAVA_TOOL_OPTIONS and a "
+                    + "-javaagent option, say); the first one is in force (" + first + ") and this one's settings "
+                    + "are ignored: remove one of them");
+            return;
+        }
+        String stray = ShellSplit.strayArguments(System.getProperty("sun.java.command"));
+        if (stray != null) {
+            stop("starttls-agent: a space in the -javaagent option made the shell split it, so '" + stray
+                    + "' became the JVM's main class: write the agent arguments without spaces, or quote the whole "
+                    + "option", EXIT_BAD_ARGUMENTS);
+            return;
+        }
         AgentConfig config;
         try {
-            config = AgentArguments.parse(arguments);
-            if (config.trustStore() != null) {
-                TlsUpgrader.trustManager(config); // a wrong password must stop us now, not at the first mail
-            }
+            config = AgentArguments.load(arguments, System.getProperties(), System.getenv());
         } catch (ConfigException e) {
             stop("starttls-agent: " + e.getMessage(), EXIT_BAD_ARGUMENTS);
             return;
-        } catch (Exception e) {
-            stop("starttls-agent: bad agent argument 'truststore': " + e.getMessage(), EXIT_BAD_ARGUMENTS);
+        }
+        for (String warning : config.warnings()) {
+            System.err.println("starttls-agent: WARNING " + warning);
+        }
+        System.setProperty(LOADED_PROPERTY, config.toString());
+        if (config.mode() == Mode.OFF && config.policies().rulePolicies().isEmpty()) {
+            if (config.logEnabled()) {
+                System.err.println("starttls-agent " + version() + ": mode=off, mail connections are left alone");
+            }
             return;
         }
         try {
@@ -56,13 +97,23 @@ public final class StartTlsAgent {
         } catch (RuntimeException | LinkageError e) {
             String why = e instanceof IllegalStateException ? e.getMessage() : e.toString();
             why = why.split("\\R", 2)[0]; // one line: a VerifyError, say, explains itself over many
-            if (config.mode() == Mode.ENFORCE) {
+            if (config.policies().anyEnforce()) {
                 stop("starttls-agent: cannot guard sockets, refusing to start (mode=enforce): " + why, EXIT_UNPROTECTED);
             } else {
                 System.err.println("starttls-agent: ERROR cannot guard sockets, mail connections are NOT protected: "
                         + why);
             }
+            return;
         }
+        if (config.logEnabled()) {
+            System.err.println("starttls-agent " + version() + " started: " + EffectiveConfig.summary(config));
+        }
+    }
+
+    static String version() {
+        String v = StartTlsAgent.class.getPackage() == null ? null
+                : StartTlsAgent.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
     }
 
     /** Fail closed before main: one line, no stack trace. */

@@ -15,8 +15,8 @@ public final class AuditFormat {
         StringBuilder s = new StringBuilder();
         switch (r.outcome) {
             case UPGRADED:
-                s.append(r.tls != null && r.tls.verified() ? ("host".equals(r.verify) ? "Verified" : "Trusted")
-                        : "Untrusted").append(" TLS connection established to ").append(where).append(": ")
+                s.append(r.tls != null && r.tls.trust() != null ? r.tls.trust().level().title() : "Untrusted")
+                        .append(" TLS connection established to ").append(where).append(": ")
                         .append(tlsSummary(r));
                 break;
             case APP_MANAGED_TLS:
@@ -44,6 +44,13 @@ public final class AuditFormat {
         if (r.credentialsInClear || r.mailInClear) {
             s.append(" (in clear:").append(r.credentialsInClear ? " credentials" : "")
                     .append(r.mailInClear ? " mail" : "").append(")");
+        }
+        if (r.testing) {
+            s.append(r.wouldBlock == null ? " (mode=testing: enforce would let it through)"
+                    : " (mode=testing: enforce would block it: " + r.wouldBlock + ")");
+        }
+        if (r.rule != null && !"global".equals(r.rule)) {
+            s.append(" (policy: ").append(r.rule).append(")");
         }
         if (r.portListEntry != null) {
             s.append(" (found by its conversation on a port not listed; ").append(r.portListEntry)
@@ -86,6 +93,14 @@ public final class AuditFormat {
             if (r.tls.resumed() != null) {
                 j.append(",\"tls_resumed\":").append(r.tls.resumed());
             }
+            if (r.tls.trust() != null) {
+                field(j, "trust", r.tls.trust().level().word());
+            }
+        }
+        field(j, "policy_rule", r.rule);
+        if (r.testing) {
+            j.append(",\"would_block\":").append(r.wouldBlock != null);
+            field(j, "would_block_reason", r.wouldBlock);
         }
         field(j, "found_by", r.foundBy);
         field(j, "app_class", r.appClass);

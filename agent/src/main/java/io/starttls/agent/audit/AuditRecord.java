@@ -25,6 +25,9 @@ public final class AuditRecord {
     final String portListEntry;
     final boolean credentialsInClear;
     final boolean mailInClear;
+    final String rule;
+    final boolean testing;
+    final String wouldBlock;
 
     private AuditRecord(Builder b) {
         this.timeMillis = b.timeMillis;
@@ -43,6 +46,23 @@ public final class AuditRecord {
         this.portListEntry = b.portListEntry;
         this.credentialsInClear = b.credentialsInClear;
         this.mailInClear = b.mailInClear;
+        this.rule = b.rule;
+        this.testing = b.testing;
+        this.wouldBlock = b.testing ? wouldBlock(b) : null;
+    }
+
+    /**
+     * What enforce would have refused, for mode=testing: every session that did not end in TLS, and
+     * TLS whose certificate (or version) the destination's policy refuses. Null: it would pass.
+     */
+    static String wouldBlock(Builder b) {
+        if (b.outcome == Outcome.UPGRADED || b.outcome == Outcome.APP_MANAGED_TLS) {
+            if (b.appTlsProblemReason != null) {
+                return b.appTlsProblemReason;
+            }
+            return b.tls != null && b.tls.trust() != null ? b.tls.trust().problemReason() : null;
+        }
+        return b.reason != null ? b.reason : b.outcome.word();
     }
 
     public Outcome outcome() {
@@ -75,6 +95,9 @@ public final class AuditRecord {
         String portListEntry;
         boolean credentialsInClear;
         boolean mailInClear;
+        String rule;
+        boolean testing;
+        String appTlsProblemReason;
 
         public Builder destination(String host, String address, int port) {
             this.host = host;
@@ -118,6 +141,19 @@ public final class AuditRecord {
         public Builder foundBy(String foundBy, String portListEntry) {
             this.foundBy = foundBy;
             this.portListEntry = portListEntry;
+            return this;
+        }
+
+        /** The policy rule that applied ("global", or the policy file and line), and whether it was mode=testing. */
+        public Builder rule(String rule, boolean testing) {
+            this.rule = rule;
+            this.testing = testing;
+            return this;
+        }
+
+        /** Why the policy refuses the application's own TLS session (that it let go on). */
+        public Builder appTlsProblem(String reason) {
+            this.appTlsProblemReason = reason;
             return this;
         }
 

@@ -1,21 +1,26 @@
 package io.starttls.agent.config;
 
 import java.io.File;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Properties;
 
 /**
- * Parses {@code -javaagent:starttls-agent.jar=key=value,key=value}. List items inside a value are
- * separated by colons, as in the JaCoCo agent ({@code smtp-ports=25:587}). Every mistake is reported
- * as one line that names the entry and what would be accepted.
+ * Turns the settings into the agent's configuration. The settings come from
+ * {@code -javaagent:starttls-agent.jar=key=value,key=value}, system properties, environment
+ * variables and a properties file ({@link SettingSources}); list items inside a value are
+ * separated by colons, as in the JaCoCo agent ({@code smtp-ports=25:587}). Every mistake is
+ * reported as one line that names the setting, its source and what would be accepted.
  */
 public final class AgentArguments {
     private static final String[] KEYS = {
-        "mode", "verify", "truststore", "truststore-password", "min-tls", "smtp-ports", "imap-ports",
-        "pop3-ports", "conversation", "block", "audit-log", "timeout", "max-line", "ehlo-name", "log", "app-managed", "help"
+        "mode", "verify", "truststore", "truststore-password", "truststore-password-file", "jdk-roots", "min-tls",
+        "policy-file", "smtp-ports", "imap-ports", "pop3-ports", "conversation", "block", "audit-log", "timeout",
+        "max-line", "ehlo-name", "log", "app-managed", "config", "help"
     };
     private static final String[] TLS_VERSIONS = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
 
@@ -35,7 +40,7 @@ public final class AgentArguments {
         return false;
     }
 
-    private static boolean isKnownKey(String word) {
+    static boolean isKnownKey(String word) {
         for (String key : KEYS) {
             if (key.equalsIgnoreCase(word)) {
                 return true;
@@ -44,131 +49,195 @@ public final class AgentArguments {
         return false;
     }
 
+    /** Keys whose value is never shown. */
+    static boolean isSecret(String key) {
+        return "truststore-password".equalsIgnoreCase(key);
+    }
+
+    static List<String> keys() {
+        List<String> out = new ArrayList<String>();
+        Collections.addAll(out, KEYS);
+        return out;
+    }
+
+    /** The agent arguments alone (tests, and a JVM where no other source is set). */
     public static AgentConfig parse(String arguments) throws ConfigException {
+        return fromSettings(SettingSources.collect(arguments, null, null));
+    }
+
+    /** Every source, as the agent reads them at start-up. */
+    public static AgentConfig load(String arguments, Properties properties, Map<String, String> environment)
+            throws ConfigException {
+        return fromSettings(SettingSources.collect(arguments, properties, environment));
+    }
+
+    static AgentConfig fromSettings(Map<String, Setting> settings) throws ConfigException {
         AgentConfig.Builder b = new AgentConfig.Builder();
+        b.settings = settings;
         Map<MailProtocol, int[]> portLists = new EnumMap<MailProtocol, int[]>(MailProtocol.class);
-        Set<String> seen = new HashSet<String>();
-        if (arguments != null && !arguments.trim().isEmpty()) {
-            String[] entries = arguments.split(",", -1);
-            for (int n = 0; n < entries.length; n++) {
-                // No message below quotes the arguments as a whole, nor an entry that is not a
-                // known key=value: a trust store password, or a piece of one cut at a comma, is
-                // never echoed.
-                String entry = entries[n].trim();
-                if (entry.isEmpty()) {
-                    throw new ConfigException("entry " + (n + 1) + " of the agent arguments is empty: separate "
-                            + "key=value entries with single commas (a value cannot contain a comma)");
-                }
-                int eq = entry.indexOf('=');
-                if (eq < 0) {
-                    throw new ConfigException("entry " + (n + 1) + " of the agent arguments"
-                            + (isKnownKey(entry) ? " ('" + entry + "')" : "") + " has no value: write key=value "
-                            + "(a value cannot contain a comma); known keys: " + String.join(", ", KEYS));
-                }
-                String key = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-                String value = entry.substring(eq + 1).trim();
-                if (!seen.add(key)) {
-                    throw new ConfigException("agent argument '" + key + "' is given twice: give it once");
-                }
-                apply(b, portLists, key, value, entry);
+        Setting password = null;
+        Setting passwordFile = null;
+        Setting policyFile = null;
+        Boolean jdkRoots = null;
+        for (Setting s : settings.values()) {
+            String value = s.value();
+            switch (s.key()) {
+                case "mode":
+                    b.mode = oneOf(Mode.values(), s);
+                    break;
+                case "verify":
+                    b.verify = oneOf(Verify.values(), s);
+                    break;
+                case "block":
+                    b.blockStyle = oneOf(BlockStyle.values(), s);
+                    break;
+                case "truststore":
+                    b.trustStore = readableFile(s, "a PKCS12 or JKS trust store, or a PEM file of CA certificates");
+                    break;
+                case "truststore-password":
+                    password = s;
+                    break;
+                case "truststore-password-file":
+                    passwordFile = s;
+                    break;
+                case "jdk-roots":
+                    jdkRoots = onOff(s, "on (trust the JDK's roots as well as the trust store) or off (the trust "
+                            + "store alone)");
+                    break;
+                case "min-tls":
+                    b.minTls = tlsVersion(s);
+                    break;
+                case "policy-file":
+                    policyFile = s;
+                    break;
+                case "smtp-ports":
+                    portLists.put(MailProtocol.SMTP, ports(s));
+                    break;
+                case "imap-ports":
+                    portLists.put(MailProtocol.IMAP, ports(s));
+                    break;
+                case "pop3-ports":
+                    portLists.put(MailProtocol.POP3, ports(s));
+                    break;
+                case "conversation":
+                    b.conversation = onOff(s, "on (find mail sessions on every port by their first exchange) or off "
+                            + "(only the listed ports and the mail libraries' sockets)");
+                    break;
+                case "audit-log":
+                    b.auditLog = writableFile(s);
+                    break;
+                case "timeout":
+                    b.negotiationTimeoutMillis = duration(s);
+                    break;
+                case "max-line":
+                    b.maxLineBytes = positive(s, value, 512, 16 * 1024 * 1024);
+                    break;
+                case "ehlo-name":
+                    b.ehloName = ehloName(s);
+                    break;
+                case "log":
+                    b.logEnabled = onOff(s, "on or off");
+                    break;
+                case "app-managed":
+                    b.appManaged = AppManagedRules.parse(value, s.label());
+                    break;
+                case "config":
+                case "help":
+                    break;
+                default:
+                    throw new ConfigException("unknown agent argument "
+                            + (s.key().matches("[a-z-]{1,30}") ? "'" + s.key() + "'" : "key")
+                            + " (its value is not shown); known keys: " + String.join(", ", KEYS) + " (see =help)");
             }
         }
         b.ports = buildPorts(portLists);
-        if (b.trustStorePassword != null && b.trustStore == null) {
-            throw new ConfigException("agent argument 'truststore-password' needs 'truststore=PATH' too");
+        List<String> warnings = new ArrayList<String>();
+        char[] secret = trustStorePassword(password, passwordFile, warnings);
+        if (secret != null && b.trustStore == null) {
+            throw new ConfigException((password != null ? password : passwordFile).label()
+                    + " needs truststore=PATH too");
         }
+        Setting config = settings.get("config");
+        if (config != null && password != null && password.source().kind() == Source.Kind.FILE) {
+            SecretFiles.warnIfOthersCanRead(new File(config.value()), "a trust store password", warnings);
+        }
+        Policy global = new Policy(b.mode, b.verify != null ? b.verify : defaultVerify(b.mode), b.minTls,
+                b.trustStore == null ? TrustSettings.JDK
+                        : new TrustSettings(b.trustStore, secret, jdkRoots != null && jdkRoots),
+                Collections.<Pin>emptyList(), "global");
+        List<PolicyRules.Rule> rules = policyFile == null ? Collections.<PolicyRules.Rule>emptyList()
+                : PolicyFile.read(readableFile(policyFile, "a policy file: one rule a line, destination mode "
+                        + "key=value..."), global, b.verify, warnings);
+        b.policies = new PolicyRules(global, rules);
+        b.warnings = warnings;
         return new AgentConfig(b);
     }
 
-    private static void apply(AgentConfig.Builder b, Map<MailProtocol, int[]> portLists, String key,
-                              String value, String entry) throws ConfigException {
-        switch (key) {
-            case "mode":
-                b.mode = oneOf(Mode.values(), value, entry);
-                break;
-            case "verify":
-                b.verify = oneOf(Verify.values(), value, entry);
-                break;
-            case "block":
-                b.blockStyle = oneOf(BlockStyle.values(), value, entry);
-                break;
-            case "truststore":
-                b.trustStore = readableFile(value, entry);
-                break;
-            case "truststore-password":
-                b.trustStorePassword = value.toCharArray();
-                break;
-            case "min-tls":
-                b.minTls = tlsVersion(value, entry);
-                break;
-            case "smtp-ports":
-                portLists.put(MailProtocol.SMTP, ports(value, entry));
-                break;
-            case "imap-ports":
-                portLists.put(MailProtocol.IMAP, ports(value, entry));
-                break;
-            case "pop3-ports":
-                portLists.put(MailProtocol.POP3, ports(value, entry));
-                break;
-            case "conversation":
-                if (!value.equals("on") && !value.equals("off")) {
-                    throw new ConfigException("bad agent argument '" + entry + "': conversation must be on (find "
-                            + "mail sessions on every port by their first exchange) or off (only the listed ports "
-                            + "and the mail libraries' sockets)");
-                }
-                b.conversation = value.equals("on");
-                break;
-            case "audit-log":
-                b.auditLog = writableFile(value, entry);
-                break;
-            case "timeout":
-                b.negotiationTimeoutMillis = duration(value, entry);
-                break;
-            case "max-line":
-                b.maxLineBytes = positive(value, entry, 512, 16 * 1024 * 1024);
-                break;
-            case "ehlo-name":
-                b.ehloName = ehloName(value, entry);
-                break;
-            case "log":
-                if (!value.equals("on") && !value.equals("off")) {
-                    throw new ConfigException("bad agent argument '" + entry + "': log must be on or off");
-                }
-                b.logEnabled = value.equals("on");
-                break;
-            case "app-managed":
-                b.appManaged = AppManagedRules.parse(value, entry);
-                break;
-            case "help":
-                break;
-            default:
-                throw new ConfigException("unknown agent argument "
-                        + (key.matches("[a-z-]{1,30}") ? "'" + key + "'" : "key") + " (its value is not shown); "
-                        + "known keys: " + String.join(", ", KEYS) + " (see =help)");
+    /** The password, from the setting or its file; a warning when the command line shows it. */
+    private static char[] trustStorePassword(Setting password, Setting passwordFile, List<String> warnings)
+            throws ConfigException {
+        if (password != null && passwordFile != null) {
+            throw new ConfigException(password.label() + " and " + passwordFile.label() + " are both given: keep one "
+                    + "(truststore-password-file= keeps the secret off the command line)");
         }
+        if (passwordFile != null) {
+            return SecretFiles.readPassword(readableFile(passwordFile, "a file holding the trust store password"),
+                    passwordFile.label(), warnings);
+        }
+        if (password == null) {
+            return null;
+        }
+        if (password.source().onCommandLine()) {
+            warnings.add("the trust store password is in the " + (password.source().kind() == Source.Kind.ARGUMENT
+                    ? "agent arguments" : "system property " + password.source().nameOf(password.key()))
+                    + ", which every local user can read (ps, /proc/PID/cmdline, jcmd); give it in "
+                    + "truststore-password-file=PATH, the environment variable STARTTLS_AGENT_TRUSTSTORE_PASSWORD "
+                    + "or the config= file instead");
+        }
+        return password.value().toCharArray();
     }
 
-    private static <E extends Enum<E>> E oneOf(E[] values, String value, String entry) throws ConfigException {
+    /** Enforce and testing check host names unless told otherwise; the other modes encrypt only. */
+    static Verify defaultVerify(Mode mode) {
+        return mode == Mode.ENFORCE || mode == Mode.TESTING ? Verify.HOST : Verify.NONE;
+    }
+
+    static <E extends Enum<E>> E oneOf(E[] values, Setting s) throws ConfigException {
         StringBuilder allowed = new StringBuilder();
         for (E e : values) {
             String word = e.name().toLowerCase(Locale.ROOT);
-            if (word.equals(value)) {
+            if (word.equals(s.value())) {
                 return e;
             }
             allowed.append(allowed.length() == 0 ? "" : ", ").append(word);
         }
-        String key = entry.substring(0, entry.indexOf('=')).trim();
-        throw new ConfigException("bad agent argument '" + entry + "': " + key + " must be one of " + allowed);
+        throw new ConfigException("bad " + s.label() + ": " + s.key() + " must be one of " + allowed);
     }
 
-    private static int[] ports(String value, String entry) throws ConfigException {
-        if (value.isEmpty()) {
+    static boolean onOff(Setting s, String meaning) throws ConfigException {
+        if (!s.value().equals("on") && !s.value().equals("off")) {
+            throw new ConfigException("bad " + s.label() + ": " + s.key() + " must be " + meaning);
+        }
+        return s.value().equals("on");
+    }
+
+    static MailProtocol protocol(Setting s) throws ConfigException {
+        for (MailProtocol p : MailProtocol.values()) {
+            if (p.word().equals(s.value())) {
+                return p;
+            }
+        }
+        throw new ConfigException("bad " + s.label() + ": protocol must be one of smtp, imap, pop3");
+    }
+
+    private static int[] ports(Setting s) throws ConfigException {
+        if (s.value().isEmpty()) {
             return new int[0];
         }
-        String[] items = value.split(":", -1);
+        String[] items = s.value().split(":", -1);
         int[] ports = new int[items.length];
         for (int i = 0; i < items.length; i++) {
-            ports[i] = positive(items[i], entry, 1, 65535);
+            ports[i] = positive(s, items[i], 1, 65535);
         }
         return ports;
     }
@@ -190,7 +259,7 @@ public final class AgentArguments {
         return map;
     }
 
-    private static int positive(String value, String entry, int min, int max) throws ConfigException {
+    private static int positive(Setting s, String value, int min, int max) throws ConfigException {
         try {
             int n = Integer.parseInt(value.trim());
             if (n >= min && n <= max) {
@@ -199,11 +268,12 @@ public final class AgentArguments {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException("bad agent argument '" + entry + "': '" + value + "' is not a whole number from "
-                + min + " to " + max);
+        throw new ConfigException("bad " + s.label() + ": '" + value + "' is not a whole number from " + min + " to "
+                + max);
     }
 
-    private static int duration(String value, String entry) throws ConfigException {
+    private static int duration(Setting s) throws ConfigException {
+        String value = s.value();
         String digits = value;
         int scale = 1000;
         if (value.endsWith("ms")) {
@@ -220,46 +290,45 @@ public final class AgentArguments {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException("bad agent argument '" + entry + "': timeout takes seconds (30 or 30s) or "
+        throw new ConfigException("bad " + s.label() + ": timeout takes seconds (30 or 30s) or "
                 + "milliseconds (500ms), from 100ms to 600s");
     }
 
-    private static String tlsVersion(String value, String entry) throws ConfigException {
+    static String tlsVersion(Setting s) throws ConfigException {
         for (String v : TLS_VERSIONS) {
-            if (v.equalsIgnoreCase(value)) {
+            if (v.equalsIgnoreCase(s.value())) {
                 return v;
             }
         }
-        throw new ConfigException("bad agent argument '" + entry + "': min-tls must be one of "
-                + String.join(", ", TLS_VERSIONS));
+        throw new ConfigException("bad " + s.label() + ": min-tls must be one of " + String.join(", ", TLS_VERSIONS));
     }
 
-    private static File readableFile(String value, String entry) throws ConfigException {
-        File f = new File(value);
-        if (value.isEmpty() || !f.isFile() || !f.canRead()) {
-            throw new ConfigException("bad agent argument '" + entry + "': no readable file at '" + value
-                    + "' (give the path of a PKCS12 or JKS trust store)");
+    static File readableFile(Setting s, String what) throws ConfigException {
+        File f = new File(s.value());
+        if (s.value().isEmpty() || !f.isFile() || !f.canRead()) {
+            throw new ConfigException("bad " + s.label() + ": no readable file at '" + s.value() + "' (give the path of "
+                    + what + ")");
         }
         return f;
     }
 
-    private static File writableFile(String value, String entry) throws ConfigException {
-        File f = new File(value).getAbsoluteFile();
+    private static File writableFile(Setting s) throws ConfigException {
+        File f = new File(s.value()).getAbsoluteFile();
         File dir = f.getParentFile();
-        if (value.isEmpty() || f.isDirectory() || dir == null || !dir.isDirectory()
+        if (s.value().isEmpty() || f.isDirectory() || dir == null || !dir.isDirectory()
                 || (f.exists() ? !f.canWrite() : !dir.canWrite())) {
-            throw new ConfigException("bad agent argument '" + entry + "': cannot write the audit log at '" + value
+            throw new ConfigException("bad " + s.label() + ": cannot write the audit log at '" + s.value()
                     + "' (give a file in an existing, writable directory)");
         }
         return f;
     }
 
-    private static String ehloName(String value, String entry) throws ConfigException {
-        if (value.isEmpty() || !value.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
-            throw new ConfigException("bad agent argument '" + entry + "': ehlo-name must be a domain name or an "
-                    + "address literal such as [192.0.2.1]");
+    private static String ehloName(Setting s) throws ConfigException {
+        if (s.value().isEmpty() || !s.value().matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+            throw new ConfigException("bad " + s.label() + ": ehlo-name must be a domain name or an address literal "
+                    + "such as [192.0.2.1]" + (s.value().contains(" ") ? " (it contains a space)" : ""));
         }
-        return value;
+        return s.value();
     }
 
     /** The reference printed for {@code help}. */
@@ -268,17 +337,31 @@ public final class AgentArguments {
             "starttls-agent: upgrades an application's plain-text SMTP, IMAP and POP3 connections to STARTTLS.",
             "",
             "usage: java -javaagent:starttls-agent.jar[=key=value,key=value...] -jar app.jar",
+            "       java -jar starttls-agent.jar config [key=value,...]   print the effective policy and exit",
             "       list items inside a value are separated by colons: smtp-ports=25:587:10025",
+            "       every key can also be set as -Dstarttls.agent.KEY=value, as the environment variable",
+            "       STARTTLS_AGENT_KEY (upper case, - as _) or in the config= file; earlier sources win",
             "",
-            "  mode=monitor|opportunistic|enforce  monitor: report only; opportunistic (default): upgrade when",
-            "                                      offered, else go on in clear and report it; enforce: upgrade",
-            "                                      or block the session with a temporary failure",
+            "  mode=off|monitor|testing|opportunistic|enforce",
+            "                                      off: leave mail alone; monitor: report only; testing: upgrade",
+            "                                      as opportunistic, block nothing, record what enforce would",
+            "                                      block; opportunistic (default): upgrade when offered, else go",
+            "                                      on in clear and report it; enforce: upgrade or block the",
+            "                                      session with a temporary failure",
             "  verify=none|ca|host                 certificate check: none (encrypt only), ca (trusted chain),",
             "                                      host (trusted chain naming the host the app connected to);",
-            "                                      default none, host with mode=enforce",
-            "  truststore=PATH                     PKCS12 or JKS trust store for private CAs (default: the JDK's)",
-            "  truststore-password=SECRET          its password, if it has one",
+            "                                      default none, host with mode=enforce or testing",
+            "  truststore=PATH                     PKCS12 or JKS trust store, or PEM CA bundle, for private CAs",
+            "                                      (default: the JDK's roots)",
+            "  jdk-roots=off|on                    with truststore=: off (default) trusts the store alone, on",
+            "                                      trusts the JDK's roots as well",
+            "  truststore-password-file=PATH       file whose first line is the trust store's password",
+            "  truststore-password=SECRET          the password itself (the command line shows it to every",
+            "                                      local user: prefer the file or STARTTLS_AGENT_TRUSTSTORE_PASSWORD)",
             "  min-tls=TLSv1.2|TLSv1.3             oldest TLS version accepted (default TLSv1.2)",
+            "  policy-file=PATH                    rules per destination: 'HOST|.DOMAIN|HOST:PORT|*:PORT MODE",
+            "                                      key=value...' a line, overrides verify, min-tls, truststore,",
+            "                                      truststore-password(-file), jdk-roots, pin, protocol",
             "  smtp-ports=25:587:2525              ports watched as SMTP (the list replaces the default)",
             "  imap-ports=143                      ports watched as IMAP",
             "  pop3-ports=110                      ports watched as POP3",
@@ -296,6 +379,8 @@ public final class AgentArguments {
             "  app-managed=HOST@PORT:CLASS:PKG.*   connections whose STARTTLS the application runs itself: the",
             "                                      agent watches them (and under enforce refuses credentials or",
             "                                      mail before their TLS) instead of upgrading them",
+            "  config=PATH                         a properties file of these keys, one key=value a line (also",
+            "                                      -Dstarttls.agent.config=PATH or STARTTLS_AGENT_CONFIG=PATH)",
             "  help                                print this text and exit");
     }
 }

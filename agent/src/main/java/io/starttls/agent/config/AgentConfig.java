@@ -1,19 +1,21 @@
 package io.starttls.agent.config;
 
 import java.io.File;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 
-/** The agent's configuration: parsed once from the agent arguments, validated, then only read. */
+/**
+ * The agent's configuration: gathered once from its sources, validated, then only read. What is
+ * decided per destination (mode, verify, trust, pins) is in {@link #policies()}.
+ */
 public final class AgentConfig {
     public static final int DEFAULT_TIMEOUT_MILLIS = 30_000;
     public static final int DEFAULT_MAX_LINE = 64 * 1024;
 
-    private final Mode mode;
-    private final Verify verify;
+    private final PolicyRules policies;
     private final BlockStyle blockStyle;
     private final PortMap ports;
-    private final File trustStore;
-    private final char[] trustStorePassword;
-    private final String minTls;
     private final File auditLog;
     private final int negotiationTimeoutMillis;
     private final int maxLineBytes;
@@ -21,15 +23,15 @@ public final class AgentConfig {
     private final boolean logEnabled;
     private final AppManagedRules appManaged;
     private final boolean conversation;
+    private final Map<String, Setting> settings;
+    private final List<String> warnings;
 
     AgentConfig(Builder b) {
-        this.mode = b.mode;
-        this.verify = b.verify != null ? b.verify : (b.mode == Mode.ENFORCE ? Verify.HOST : Verify.NONE);
+        this.policies = b.policies;
         this.blockStyle = b.blockStyle;
         this.ports = b.ports;
-        this.trustStore = b.trustStore;
-        this.trustStorePassword = b.trustStorePassword;
-        this.minTls = b.minTls;
+        this.settings = Collections.unmodifiableMap(b.settings);
+        this.warnings = Collections.unmodifiableList(b.warnings);
         this.auditLog = b.auditLog;
         this.negotiationTimeoutMillis = b.negotiationTimeoutMillis;
         this.maxLineBytes = b.maxLineBytes;
@@ -48,12 +50,24 @@ public final class AgentConfig {
         }
     }
 
-    public Mode mode() {
-        return mode;
+    /** The policy per destination, and the global one. */
+    public PolicyRules policies() {
+        return policies;
     }
 
-    public Verify verify() {
-        return verify;
+    /** The global mode: for what has no destination yet. */
+    public Mode mode() {
+        return policies.global().mode();
+    }
+
+    /** The settings in force, each with its source (for the config command). */
+    public Map<String, Setting> settings() {
+        return settings;
+    }
+
+    /** What the configuration itself should change (a secret on the command line, a file others can read). */
+    public List<String> warnings() {
+        return warnings;
     }
 
     public BlockStyle blockStyle() {
@@ -62,19 +76,6 @@ public final class AgentConfig {
 
     public PortMap ports() {
         return ports;
-    }
-
-    /** The trust store for {@code verify=ca|host}, or null for the JDK's default trust store. */
-    public File trustStore() {
-        return trustStore;
-    }
-
-    public char[] trustStorePassword() {
-        return trustStorePassword == null ? null : trustStorePassword.clone();
-    }
-
-    public String minTls() {
-        return minTls;
     }
 
     /** Where JSON audit lines go, or null for none. */
@@ -112,13 +113,13 @@ public final class AgentConfig {
     /** One line for logs; never the trust store password. */
     @Override
     public String toString() {
-        return "mode=" + mode.word() + ", verify=" + verify.word() + ", min-tls=" + minTls
+        Policy global = policies.global();
+        return global.describe()
                 + ", smtp-ports=" + ports.portsOf(MailProtocol.SMTP)
                 + ", imap-ports=" + ports.portsOf(MailProtocol.IMAP)
                 + ", pop3-ports=" + ports.portsOf(MailProtocol.POP3)
                 + ", conversation=" + (conversation ? "on" : "off")
                 + ", block=" + blockStyle.word()
-                + (trustStore != null ? ", truststore=" + trustStore : "")
                 + (auditLog != null ? ", audit-log=" + auditLog : "");
     }
 
@@ -128,7 +129,9 @@ public final class AgentConfig {
         BlockStyle blockStyle = BlockStyle.REPLY;
         PortMap ports = new PortMap();
         File trustStore;
-        char[] trustStorePassword;
+        PolicyRules policies;
+        Map<String, Setting> settings;
+        List<String> warnings;
         String minTls = "TLSv1.2";
         File auditLog;
         int negotiationTimeoutMillis = DEFAULT_TIMEOUT_MILLIS;

@@ -31,7 +31,7 @@ public final class AppManagedRules {
                     port = -1;
                 }
                 if (host.isEmpty() || port < 1 || port > 65535) {
-                    throw new ConfigException("bad agent argument '" + entry + "': '" + item
+                    throw new ConfigException("bad " + entry + ": '" + item
                             + "' is not host@port (for example mail.example.com@587 or *@2525)");
                 }
                 rules.hosts.add(host);
@@ -39,7 +39,7 @@ public final class AppManagedRules {
             } else if (item.matches("[A-Za-z_$][A-Za-z0-9_$.]*(\\.\\*)?")) {
                 rules.classes.add(item);
             } else {
-                throw new ConfigException("bad agent argument '" + entry + "': '" + item
+                throw new ConfigException("bad " + entry + ": '" + item
                         + "' is neither host@port nor a class name (com.acme.Mailer or com.acme.*)");
             }
         }

@@ -1,7 +1,6 @@
 package io.starttls.agent.guard;
 
 import io.starttls.agent.config.Mode;
-import io.starttls.agent.config.Verify;
 import io.starttls.agent.vocabulary.Reasons;
 import io.starttls.agent.tls.TlsDetails;
 import io.starttls.agent.tls.TlsUpgradeException;
@@ -55,11 +54,11 @@ final class AppTlsCheck {
                 if (socket.getHandshakeSession() != null) {
                     return true; // still its handshake: the TLS 1.3 Finished is an application-data record
                 }
-                session = connection.runtime.upgrader().checkApplicationSession(socket.getSession(),
+                session = connection.runtime.upgrader(connection.policy).checkApplicationSession(socket.getSession(),
                         connection.destination.host(), resumed);
             } else {
-                connection.runtime.upgrader().checkVersion(version);
-                if (connection.config.verify() != Verify.NONE) {
+                connection.runtime.upgrader(connection.policy).checkVersion(version);
+                if (connection.policy.checksCertificate()) {
                     throw new TlsUpgradeException(Reasons.VALIDATION_FAILURE, "the application's own TLS could not be "
                             + "checked (it does not use the JDK's TLS), so its certificate was not verified", null);
                 }
@@ -72,7 +71,7 @@ final class AppTlsCheck {
             // The record reports the session, and what the policy found wrong where the mode let
             // it go on anyway (monitor, or an old version under opportunistic).
             connection.record.appTls(session, why == null ? null
-                    : "the policy would refuse it: " + why + " [" + reason + "]");
+                    : "the policy would refuse it: " + why + " [" + reason + "]", reason);
             checked = true;
             return true;
         }
@@ -86,11 +85,11 @@ final class AppTlsCheck {
      * clear text it would otherwise fall back to). Monitor only reports.
      */
     private boolean refuses(String reason) {
-        Mode mode = connection.config.mode();
+        Mode mode = connection.policy.mode();
         if (mode == Mode.ENFORCE) {
             return true;
         }
-        return mode == Mode.OPPORTUNISTIC && connection.config.verify() != Verify.NONE
+        return mode == Mode.OPPORTUNISTIC && connection.policy.checksCertificate()
                 && !Reasons.TLS_HANDSHAKE_FAILED.equals(reason);
     }
 }

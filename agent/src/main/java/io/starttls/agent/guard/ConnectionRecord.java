@@ -5,6 +5,8 @@ import io.starttls.agent.vocabulary.FoundBy;
 import io.starttls.agent.vocabulary.Outcome;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
+import io.starttls.agent.config.Mode;
+import io.starttls.agent.config.Policy;
 import io.starttls.agent.vocabulary.Reasons;
 import io.starttls.agent.tls.TlsDetails;
 
@@ -18,6 +20,7 @@ final class ConnectionRecord {
     private final Destination destination;
     private final MailProtocol protocol;
     private final AgentConfig config;
+    private final Policy policy;
     private final FoundBy foundBy;
     private AuditRecord.Builder pending;
     private boolean written;
@@ -26,9 +29,11 @@ final class ConnectionRecord {
     private volatile AppTlsWatch watch;
     private volatile TlsDetails appTls;
     private volatile String appTlsProblem;
+    private volatile String appTlsProblemReason;
 
     ConnectionRecord(MailSockets runtime, Destination destination, MailProtocol protocol, AgentConfig config,
-                     FoundBy foundBy) {
+                     Policy policy, FoundBy foundBy) {
+        this.policy = policy;
         this.runtime = runtime;
         this.destination = destination;
         this.protocol = protocol;
@@ -41,9 +46,10 @@ final class ConnectionRecord {
     }
 
     /** The application's own TLS session, checked by the policy, and what it found, if anything. */
-    void appTls(TlsDetails details, String problem) {
+    void appTls(TlsDetails details, String problem, String problemReason) {
         appTls = details;
         appTlsProblem = problem;
+        appTlsProblemReason = problemReason;
     }
 
     /** Writes the record now (unless one was written already). */
@@ -96,6 +102,7 @@ final class ConnectionRecord {
         if (watch != null) {
             synchronized (watch) {
                 complete(b, watch, appTls, appTlsProblem);
+                b.appTlsProblem(appTlsProblemReason);
             }
         }
         if (note != null) {
@@ -123,7 +130,8 @@ final class ConnectionRecord {
     private AuditRecord.Builder builder(Outcome outcome, String reason, String detail) {
         return new AuditRecord.Builder()
                 .destination(destination.host(), destination.address(), destination.port())
-                .policy(protocol.word(), config.mode().word(), config.verify().word())
+                .policy(protocol.word(), policy.mode().word(), policy.verifyWord())
+                .rule(policy.rule(), policy.mode() == Mode.TESTING)
                 .outcome(outcome, reason, detail)
                 .foundBy(foundBy.word(), foundBy == FoundBy.CONVERSATION ? portListEntry() : null)
                 .appClass(destination.appClass());

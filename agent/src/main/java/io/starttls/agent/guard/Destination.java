@@ -30,11 +30,16 @@ final class Destination {
      * address literal: a literal never matches a name that was not meant, so that fails closed.
      */
     static Destination of(Socket socket, SocketAccess access) {
+        return of(socket, access, true);
+    }
+
+    /** @param withCaller false: no application class (it costs a walk of the stack) */
+    static Destination of(Socket socket, SocketAccess access, boolean withCaller) {
         InetAddress remote = socket.getInetAddress();
         String literal = remote.getHostAddress();
         String name = access.originalHostName(remote);
         return new Destination(name == null || name.isEmpty() ? literal : name, literal, socket.getPort(),
-                CallerLocator.applicationClass());
+                withCaller ? CallerLocator.applicationClass() : null);
     }
 
     /** A socket to a proxy that tunnels to {@code host:port}: the record names the real destination. */

@@ -3,6 +3,7 @@ package io.starttls.agent.guard;
 import io.starttls.agent.config.AgentConfig;
 import io.starttls.agent.config.MailProtocol;
 import io.starttls.agent.config.Mode;
+import io.starttls.agent.config.Policy;
 import io.starttls.agent.guard.ConnectionStates.State;
 import io.starttls.agent.tls.TlsDetails;
 import io.starttls.agent.vocabulary.FoundBy;
@@ -26,6 +27,8 @@ final class GuardedConnection implements StreamEnd {
     final MailProtocol protocol;
     final MailSockets runtime;
     final AgentConfig config;
+    /** What the agent does for this destination: the global settings or the rule that matched. */
+    final Policy policy;
     final Transport transport;
     final Destination destination;
     final ConnectionRecord record;
@@ -44,17 +47,18 @@ final class GuardedConnection implements StreamEnd {
     private final GuardedOutputStream appOut = new GuardedOutputStream(this);
 
     GuardedConnection(Socket socket, MailProtocol protocol, MailSockets runtime, FoundBy foundBy,
-                      Destination destination, boolean proxied) {
+                      Destination destination, Policy policy, boolean proxied) {
         this.protocol = protocol;
         this.runtime = runtime;
         this.config = runtime.config();
+        this.policy = policy;
         this.transport = new Transport(socket, runtime.access(), this);
         this.destination = destination;
         this.proxied = proxied;
-        this.record = new ConnectionRecord(runtime, destination, protocol, config, foundBy);
+        this.record = new ConnectionRecord(runtime, destination, protocol, config, policy, foundBy);
         this.appTls = new AppTlsCheck(this);
         this.ending = new Ending(this, states);
-        if (config.mode() == Mode.MONITOR) {
+        if (policy.mode() == Mode.MONITOR) {
             watchFromTheStart(new AppTlsWatch(protocol, false), Outcome.PLAINTEXT_OBSERVED, null, null);
         } else if (config.appManaged().matches(destination.host(), destination.port(), destination.appClass())) {
             appManaged();
@@ -86,7 +90,7 @@ final class GuardedConnection implements StreamEnd {
     void readerInFlight() {
         String detail = "another thread of the application was reading when its first command showed a "
                 + protocol.word() + " session, so the agent could not negotiate";
-        if (config.mode() == Mode.ENFORCE) {
+        if (policy.enforces()) {
             block(Reasons.CONCURRENT_READ, detail, false);
         } else {
             watchFromTheStart(new AppTlsWatch(protocol, false), Outcome.PLAINTEXT_FALLBACK, Reasons.CONCURRENT_READ,
@@ -100,7 +104,7 @@ final class GuardedConnection implements StreamEnd {
      * that it would send before its TLS is up. Only possible before the first byte was read.
      */
     void appManaged() {
-        boolean enforce = config.mode() == Mode.ENFORCE;
+        boolean enforce = policy.enforces();
         watchFromTheStart(new AppTlsWatch(protocol, enforce), enforce ? Outcome.PLAINTEXT_OBSERVED
                 : Outcome.PLAINTEXT_FALLBACK, Reasons.APP_DID_NOT_START_TLS,
                 "the application, which manages STARTTLS itself, did not start TLS");
@@ -151,7 +155,7 @@ final class GuardedConnection implements StreamEnd {
     public void write(byte[] b, int off, int len) throws IOException {
         if (states.state() == State.NEW && AppTlsWatch.looksLikeTlsRecord(b, off, len)) {
             // Its first bytes are a TLS handshake: it runs TLS itself over this plain socket.
-            AppTlsWatch w = new AppTlsWatch(protocol, config.mode() == Mode.ENFORCE);
+            AppTlsWatch w = new AppTlsWatch(protocol, policy.enforces());
             w.tlsFromTheStart();
             watchFromTheStart(w, Outcome.APP_MANAGED_TLS, null, "the application runs TLS from the first byte");
         }

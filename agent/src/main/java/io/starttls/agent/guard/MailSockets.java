@@ -18,6 +18,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.security.GeneralSecurityException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import io.starttls.agent.config.Policy;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -30,8 +33,8 @@ public final class MailSockets {
     private final AuditLog auditLog;
     private final SocketAccess access;
     private final OpenSessions open = new OpenSessions();
-    private TlsUpgrader upgrader;
-    private GeneralSecurityException upgraderFailure;
+    // One TLS context per policy (the global one, each rule), made at its first session.
+    private final Map<Policy, Object> upgraders = new IdentityHashMap<Policy, Object>();
     private volatile boolean toldOfAnsweredStartTls;
 
     public MailSockets(AgentConfig config, SocketAccess access) {
@@ -76,6 +79,9 @@ public final class MailSockets {
         }
         try {
             GuardedConnection connection = claim(socket, protocol, FoundBy.PORT_LIST, null, false);
+            if (connection == null) {
+                return raw; // a destination whose policy is off
+            }
             return raw instanceof InputStream ? connection.input(socket, (InputStream) raw)
                     : connection.output(socket, (OutputStream) raw);
         } catch (RuntimeException | Error e) {
@@ -115,7 +121,7 @@ public final class MailSockets {
                 // reported when the channel connected.
                 if (config.ports().protocolOf(socket.getPort()) == null) {
                     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-                    if (config.mode() == Mode.ENFORCE) {
+                    if (policyOf(remote, protocol).enforces()) {
                         Transport.closeQuietly(socket); // the library never gets it
                     }
                     onChannel(remote, protocol, FoundBy.LIBRARY);
@@ -143,13 +149,18 @@ public final class MailSockets {
      * connect fails (thrown from the JDK's connect, or from the library's socket factory).
      */
     public void onChannel(InetSocketAddress remote, MailProtocol protocol, FoundBy foundBy) {
-        boolean enforce = config.mode() == Mode.ENFORCE;
+        Policy policy = policyOf(remote, protocol);
+        if (policy.mode() == Mode.OFF) {
+            return;
+        }
+        boolean enforce = policy.enforces();
         String address = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
         String detail = "a java.nio SocketChannel, which the agent cannot upgrade"
                 + (enforce ? "; refused at connect (mode=enforce)" : "; it went on unguarded");
         audit(new AuditRecord.Builder()
                 .destination(remote.getHostString(), address, remote.getPort())
-                .policy(protocol.word(), config.mode().word(), config.verify().word())
+                .policy(protocol.word(), policy.mode().word(), policy.verifyWord())
+                .rule(policy.rule(), policy.mode() == Mode.TESTING)
                 .outcome(enforce ? Outcome.BLOCKED : Outcome.PLAINTEXT_OBSERVED, Reasons.NIO_NOT_GUARDED, detail)
                 .foundBy(foundBy.word(), null)
                 .appClass(CallerLocator.applicationClass())
@@ -166,11 +177,12 @@ public final class MailSockets {
      * before or beside TLS. Refused (thrown from the JDK method) except in monitor mode.
      */
     public void onUrgentData(Socket socket) {
-        if (config.mode() == Mode.MONITOR) {
-            return;
-        }
         GuardedConnection driving = Reentry.driving();
         if (driving != null && driving.transport.carries(socket)) {
+            return;
+        }
+        GuardedConnection connection = connectionOf(socket);
+        if (connection == null || connection.policy.mode() == Mode.MONITOR) {
             return;
         }
         Throwables.sneakyThrow(new SocketException("starttls-agent: urgent data on the mail connection to "
@@ -212,8 +224,20 @@ public final class MailSockets {
             if (guard instanceof GuardedConnection) {
                 return (GuardedConnection) guard;
             }
-            GuardedConnection connection = new GuardedConnection(socket, protocol, this, foundBy,
-                    destination != null ? destination : Destination.of(socket, access), proxied);
+            if (guard == Untouched.OFF) {
+                return null;
+            }
+            Destination to = destination != null ? destination : Destination.of(socket, access);
+            Policy policy = config.policies().policyFor(to.host(), to.address(), to.port(), protocol);
+            if (policy.mode() == Mode.OFF) {
+                if (guard instanceof UnlistedConnection) {
+                    ((UnlistedConnection) guard).notMail(); // its watcher passes everything through
+                } else {
+                    access.setGuard(socket, Untouched.OFF);
+                }
+                return null;
+            }
+            GuardedConnection connection = new GuardedConnection(socket, protocol, this, foundBy, to, policy, proxied);
             if (guard instanceof UnlistedConnection && !((UnlistedConnection) guard).handOver(connection, proxied)) {
                 return null;
             }
@@ -230,8 +254,13 @@ public final class MailSockets {
      */
     GuardedConnection recognised(Socket socket, UnlistedConnection sniffer, MailProtocol protocol, byte[] seen,
                                  boolean seenOverflow, boolean readerInFlight, boolean appStartsTls) {
-        GuardedConnection connection = new GuardedConnection(socket, protocol, this, FoundBy.CONVERSATION,
-                Destination.of(socket, access), false);
+        Destination to = Destination.of(socket, access);
+        Policy policy = config.policies().policyFor(to.host(), to.address(), to.port(), protocol);
+        if (policy.mode() == Mode.OFF) {
+            return null; // the watcher steps aside and passes everything through
+        }
+        GuardedConnection connection = new GuardedConnection(socket, protocol, this, FoundBy.CONVERSATION, to, policy,
+                false);
         connection.afterGreeting(seen.length > 0 || seenOverflow ? seen : null, seenOverflow);
         connection.transport.offer(socket, sniffer.rawIn());
         connection.transport.offer(socket, sniffer.rawOut());
@@ -249,7 +278,7 @@ public final class MailSockets {
     private Object onFault(Socket socket, Object raw, Throwable e) {
         String message = "starttls-agent: internal error guarding " + socket.getInetAddress() + ":"
                 + socket.getPort() + " (" + e + ")";
-        if (config.mode() != Mode.ENFORCE) {
+        if (!enforcesAt(socket)) {
             System.err.println(message + "; the connection goes on unguarded");
             return raw;
         }
@@ -271,21 +300,58 @@ public final class MailSockets {
         };
     }
 
-    synchronized TlsUpgrader upgrader() throws TlsUpgradeException {
-        if (upgrader == null && upgraderFailure == null) {
+    /**
+     * The TLS context of {@code policy}, made at its first session. A trust store that cannot be
+     * read is said once, in one line; the sessions whose policy needs it are then blocked (it
+     * fails closed: no session goes out unverified because of it).
+     */
+    synchronized TlsUpgrader upgrader(Policy policy) throws TlsUpgradeException {
+        Object made = upgraders.get(policy);
+        if (made == null) {
             try {
-                upgrader = new TlsUpgrader(config);
-            } catch (GeneralSecurityException e) {
-                upgraderFailure = e;
+                TlsUpgrader upgrader = new TlsUpgrader(policy);
+                made = upgrader;
+                if (upgrader.trustStoreProblem() != null) {
+                    warn("the trust store of " + policy.rule() + " policy cannot be used (" + upgrader.trustStoreProblem()
+                            + "); its certificates are reported as Untrusted");
+                }
             } catch (IOException e) {
-                upgraderFailure = new GeneralSecurityException(e.getMessage(), e);
+                made = new TlsUpgradeException(Reasons.TRUSTSTORE_UNUSABLE, "the trust store cannot be used: "
+                        + e.getMessage(), e);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                made = new TlsUpgradeException(Reasons.AGENT_FAULT, "TLS is not available in this JVM: " + e.getMessage(), e);
             }
+            if (made instanceof TlsUpgradeException) {
+                System.err.println("starttls-agent: ERROR " + ((TlsUpgradeException) made).getMessage() + " ("
+                        + policy.rule() + " policy); its sessions are blocked until it is fixed and the JVM restarted");
+            }
+            upgraders.put(policy, made);
         }
-        if (upgrader == null) {
-            throw new TlsUpgradeException(Reasons.AGENT_FAULT,
-                    "TLS is not available in this JVM: " + upgraderFailure.getMessage(), upgraderFailure);
+        if (made instanceof TlsUpgradeException) {
+            TlsUpgradeException e = (TlsUpgradeException) made;
+            throw new TlsUpgradeException(e.reason(), e.getMessage(), e);
         }
-        return upgrader;
+        return (TlsUpgrader) made;
+    }
+
+    private Policy policyOf(InetSocketAddress remote, MailProtocol protocol) {
+        String address = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+        return config.policies().policyFor(remote.getHostString(), address, remote.getPort(), protocol);
+    }
+
+    /** Whether a fault on this socket must fail closed: its policy enforces (or, not knowing it, any does). */
+    private boolean enforcesAt(Socket socket) {
+        try {
+            Destination to = Destination.of(socket, access, false);
+            for (MailProtocol p : MailProtocol.values()) {
+                if (config.policies().policyFor(to.host(), to.address(), to.port(), p).enforces()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException | Error e) {
+            return config.policies().anyEnforce();
+        }
     }
 
     void audit(AuditRecord record) {

@@ -2,7 +2,6 @@ package io.starttls.agent.guard;
 
 import io.starttls.agent.vocabulary.Outcome;
 import io.starttls.agent.config.AgentConfig;
-import io.starttls.agent.config.Mode;
 import io.starttls.agent.protocol.Dialects;
 import io.starttls.agent.protocol.NegotiationException;
 import io.starttls.agent.protocol.NegotiationOutcome;
@@ -74,7 +73,7 @@ final class SessionSetup {
 
     private void act(NegotiationOutcome outcome, RawLineChannel channel, Deadline deadline, boolean appNoDelay)
             throws IOException {
-        boolean enforce = config.mode() == Mode.ENFORCE;
+        boolean enforce = c.policy.enforces();
         switch (outcome.kind()) {
             case START_TLS:
                 startTls(outcome, deadline, appNoDelay);
@@ -113,7 +112,7 @@ final class SessionSetup {
         TlsUpgradeException failure = null;
         transport.beginAgentHandshake(deadline);
         try {
-            upgraded = c.runtime.upgrader().upgrade(transport.appSocket(), c.destination.host(), c.destination.port());
+            upgraded = c.runtime.upgrader(c.policy).upgrade(transport.appSocket(), c.destination.host(), c.destination.port());
         } catch (TlsUpgradeException e) {
             failure = e;
         } finally {
@@ -144,7 +143,7 @@ final class SessionSetup {
      */
     private void retryInClearOrBlock(String reason, String detail, Deadline first, boolean appNoDelay)
             throws IOException {
-        if (config.mode() == Mode.ENFORCE || c.closing()) {
+        if (c.policy.enforces() || c.closing()) {
             c.block(reason, detail, false);
             return;
         }

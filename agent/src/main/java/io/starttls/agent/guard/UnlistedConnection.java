@@ -160,7 +160,8 @@ final class UnlistedConnection implements StreamEnd {
                         mail = runtime.recognised(socket, this, (MailProtocol) verdict,
                                 Arrays.copyOf(seen, seenLength), seenOverflow, readerInFlight,
                                 FirstExchange.startsTls((MailProtocol) verdict, bytes, from, count));
-                        state = MAIL;
+                        state = mail != null ? MAIL : NOT_MAIL; // null: its destination's policy is off
+                        notMail = mail == null;
                     } catch (RuntimeException | Error e) {
                         // A fault of the agent's: enforce fails closed, the other modes step aside.
                         state = NOT_MAIL;

@@ -30,7 +30,10 @@ public final class UnlistedSockets {
         if (guard instanceof GuardedConnection || carriedByAgent(socket)) {
             return mail.get().onStream(socket, null, raw);
         }
-        if (!config.conversation()) {
+        if (!config.conversation() || guard == Untouched.OFF) {
+            return raw;
+        }
+        if (guard == null && config.policies().anyOff() && offWhateverItCarries(socket)) {
             return raw;
         }
         UnlistedConnection connection = guard instanceof UnlistedConnection ? (UnlistedConnection) guard
@@ -82,7 +85,8 @@ public final class UnlistedSockets {
      * enforce the socket is closed (true: nothing is to be sent), otherwise it goes on unguarded.
      */
     boolean onFault(Socket socket, Throwable e) {
-        boolean enforce = config.mode() == io.starttls.agent.config.Mode.ENFORCE;
+        // Which protocol it carried is not known here: fail closed where any destination is enforced.
+        boolean enforce = config.policies().anyEnforce();
         System.err.println("starttls-agent: internal error guarding the mail connection to "
                 + socket.getInetAddress().getHostAddress() + ":" + socket.getPort() + " (" + e + "); "
                 + (enforce ? "blocked (mode=enforce)" : "the connection goes on unguarded"));
@@ -106,6 +110,20 @@ public final class UnlistedSockets {
             access.setGuard(socket, connection);
             return connection;
         }
+    }
+
+    /** A destination whose policy is off for every protocol is not even watched. */
+    private boolean offWhateverItCarries(Socket socket) {
+        Destination to = Destination.of(socket, access, false);
+        if (!config.policies().offForEveryProtocol(to.host(), to.address(), to.port())) {
+            return false;
+        }
+        synchronized (access) {
+            if (access.guardOf(socket) == null) {
+                access.setGuard(socket, Untouched.OFF);
+            }
+        }
+        return access.guardOf(socket) == Untouched.OFF;
     }
 
     private static boolean carriedByAgent(Socket socket) {

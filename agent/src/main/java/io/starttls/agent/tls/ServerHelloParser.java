@@ -110,6 +110,6 @@ public final class ServerHelloParser {
     }
 
     public TlsDetails details() {
-        return version == null ? null : new TlsDetails(version, cipherSuite, null, null, null, false, resumed());
+        return version == null ? null : new TlsDetails(version, cipherSuite, null, null, null, null, resumed());
     }
 }

@@ -15,17 +15,17 @@ public final class TlsDetails {
     private final String peerSubject;
     private final String peerIssuer;
     private final String peerNotAfter;
-    private final boolean verified;
+    private final ServerTrust trust;
     private final Boolean resumed;
 
     TlsDetails(String protocol, String cipherSuite, String peerSubject, String peerIssuer, String peerNotAfter,
-               boolean verified, Boolean resumed) {
+               ServerTrust trust, Boolean resumed) {
         this.protocol = protocol;
         this.cipherSuite = cipherSuite;
         this.peerSubject = peerSubject;
         this.peerIssuer = peerIssuer;
         this.peerNotAfter = peerNotAfter;
-        this.verified = verified;
+        this.trust = trust;
         this.resumed = resumed;
     }
 
@@ -35,7 +35,7 @@ public final class TlsDetails {
      *     from the pre-shared key), so a session older than its handshake was resumed. JSSE has no
      *     other public sign of resumption.
      */
-    public static TlsDetails of(SSLSession session, boolean verified, long handshakeStartedMillis) {
+    public static TlsDetails of(SSLSession session, ServerTrust trust, long handshakeStartedMillis) {
         String subject = null;
         String issuer = null;
         String notAfter = null;
@@ -52,14 +52,14 @@ public final class TlsDetails {
         } catch (SSLPeerUnverifiedException e) {
             // An anonymous suite: no certificate to report.
         }
-        return new TlsDetails(session.getProtocol(), session.getCipherSuite(), subject, issuer, notAfter, verified,
+        return new TlsDetails(session.getProtocol(), session.getCipherSuite(), subject, issuer, notAfter, trust,
                 wasResumed(session.getCreationTime(), handshakeStartedMillis));
     }
 
     /** The session of TLS that the application ran itself; resumption as its ServerHello said. */
-    public static TlsDetails ofApplicationSession(SSLSession session, boolean verified, Boolean resumed) {
-        TlsDetails d = of(session, verified, Long.MAX_VALUE);
-        return new TlsDetails(d.protocol, d.cipherSuite, d.peerSubject, d.peerIssuer, d.peerNotAfter, verified, resumed);
+    public static TlsDetails ofApplicationSession(SSLSession session, ServerTrust trust, Boolean resumed) {
+        TlsDetails d = of(session, trust, Long.MAX_VALUE);
+        return new TlsDetails(d.protocol, d.cipherSuite, d.peerSubject, d.peerIssuer, d.peerNotAfter, trust, resumed);
     }
 
     static boolean wasResumed(long sessionCreatedMillis, long handshakeStartedMillis) {
@@ -94,8 +94,12 @@ public final class TlsDetails {
         return resumed;
     }
 
-    /** True when the certificate was checked (verify=ca or host), as Postfix says "Verified"/"Trusted". */
-    public boolean verified() {
-        return verified;
+    /**
+     * What the certificate really is (Verified, Trusted, Untrusted, as Postfix says at level may),
+     * and what the destination's policy found wrong with it; null when the agent did not see the
+     * certificate (TLS that the application ran with another provider).
+     */
+    public ServerTrust trust() {
+        return trust;
     }
 }

@@ -1,87 +1,77 @@
 package io.starttls.agent.tls;
 
-import io.starttls.agent.config.AgentConfig;
-import io.starttls.agent.config.Verify;
+import io.starttls.agent.config.Mode;
+import io.starttls.agent.config.Policy;
 import io.starttls.agent.vocabulary.Reasoned;
 import io.starttls.agent.vocabulary.Reasons;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Layers TLS over an established plain socket and checks the server as policy says. One SSLContext
- * serves every connection, so its session cache lets repeated connections to a server resume.
+ * Layers TLS over an established plain socket and checks the server as a destination's policy
+ * says. One per policy (the global one, each rule of the policy file): its SSLContext serves every
+ * connection of that policy, so its session cache lets repeated connections to a server resume.
  */
 public final class TlsUpgrader {
     private static final String[] VERSIONS_OLDEST_FIRST = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
 
-    private final AgentConfig config;
+    private final Policy policy;
     private final SSLSocketFactory factory;
     private final String[] protocols;
-    private final PolicyTrustManager policy;
+    private final PolicyTrustManager trust;
+    private final String trustStoreProblem;
 
-    public TlsUpgrader(AgentConfig config) throws GeneralSecurityException, IOException {
-        this.config = config;
+    /**
+     * @throws IOException when the trust store cannot be read and the policy needs it to refuse
+     *     certificates (a policy that only encrypts, or only tests, goes on, every certificate then
+     *     Untrusted, and {@link #trustStoreProblem()} says why)
+     */
+    public TlsUpgrader(Policy policy) throws GeneralSecurityException, IOException {
+        this.policy = policy;
+        boolean refuses = policy.mode() != Mode.TESTING;
+        X509TrustManager trusted = null;
+        String problem = null;
+        if (policy.pins().isEmpty() || policy.trust().store() == null) {
+            try {
+                trusted = TrustStores.trustManager(policy.trust());
+            } catch (GeneralSecurityException | IOException e) {
+                if (refuses && policy.checksCertificate()) {
+                    throw e;
+                }
+                problem = e.getMessage();
+            }
+        }
+        this.trustStoreProblem = problem;
         SSLContext context = SSLContext.getInstance("TLS");
-        X509TrustManager trusted = config.verify() == Verify.NONE ? null : trustManager(config);
-        policy = new PolicyTrustManager(config.verify(), trusted);
-        context.init(null, new TrustManager[] {policy}, null);
+        trust = new PolicyTrustManager(policy.verify(), policy.pins(), trusted, refuses);
+        context.init(null, new TrustManager[] {trust}, null);
         this.factory = context.getSocketFactory();
-        this.protocols = protocolsFrom(config.minTls(), context.getSupportedSSLParameters().getProtocols());
+        this.protocols = protocolsFrom(policy.minTls(), context.getSupportedSSLParameters().getProtocols());
     }
 
-    /** Loads the configured trust store (PKCS12 or JKS), or the JDK's default one. */
-    public static X509TrustManager trustManager(AgentConfig config) throws GeneralSecurityException, IOException {
-        KeyStore store = null;
-        if (config.trustStore() != null) {
-            store = loadStore(config);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        for (TrustManager tm : tmf.getTrustManagers()) {
-            if (tm instanceof X509TrustManager) {
-                return (X509TrustManager) tm;
-            }
-        }
-        throw new GeneralSecurityException("no X.509 trust manager available");
+    /** Why the trust store could not be used, when the policy went on without it; else null. */
+    public String trustStoreProblem() {
+        return trustStoreProblem;
     }
 
-    private static KeyStore loadStore(AgentConfig config) throws GeneralSecurityException, IOException {
-        GeneralSecurityException last = null;
-        IOException lastIo = null;
-        for (String type : new String[] {"PKCS12", "JKS"}) {
-            KeyStore store = KeyStore.getInstance(type);
-            try (InputStream in = new FileInputStream(config.trustStore())) {
-                store.load(in, config.trustStorePassword());
-                return store;
-            } catch (IOException e) {
-                lastIo = e;
-            } catch (GeneralSecurityException e) {
-                last = e;
-            }
-        }
-        if (lastIo != null) {
-            throw new IOException("cannot read trust store " + config.trustStore() + " as PKCS12 or JKS ("
-                    + lastIo.getMessage() + "); check the file and truststore-password", lastIo);
-        }
-        throw last;
+    /** Loads a destination's trust, as the agent will: for start-up checks and the config command. */
+    public static X509TrustManager trustManager(Policy policy) throws GeneralSecurityException, IOException {
+        return TrustStores.trustManager(policy.trust());
     }
 
     static String[] protocolsFrom(String minimum, String[] supported) {
@@ -112,42 +102,50 @@ public final class TlsUpgrader {
             tls.setSSLParameters(params);
             long started = System.currentTimeMillis();
             tls.startHandshake();
-            return new EstablishedTls(tls, TlsDetails.of(tls.getSession(), config.verify() != Verify.NONE, started));
+            SSLSession session = tls.getSession();
+            return new EstablishedTls(tls, TlsDetails.of(session, trust.judge(chain(session), "UNKNOWN", host), started));
         } catch (IOException e) {
             throw failure(e);
         }
     }
 
+    private static X509Certificate[] chain(SSLSession session) {
+        try {
+            Certificate[] peer = session.getPeerCertificates();
+            X509Certificate[] chain = new X509Certificate[peer.length];
+            for (int i = 0; i < peer.length; i++) {
+                chain[i] = (X509Certificate) peer[i];
+            }
+            return chain;
+        } catch (SSLPeerUnverifiedException | ClassCastException e) {
+            return null;
+        }
+    }
+
     /**
      * Applies the policy to a TLS session that the application ran itself: the same trust store,
-     * host-name check and minimum version as the agent's own TLS.
+     * host-name check, pins and minimum version as the agent's own TLS.
      *
      * @param host the name the application connected to
      */
     public TlsDetails checkApplicationSession(SSLSession session, String host, Boolean resumed)
             throws TlsUpgradeException {
         checkVersion(session.getProtocol());
-        if (config.verify() != Verify.NONE) {
-            X509Certificate[] chain;
-            try {
-                java.security.cert.Certificate[] peer = session.getPeerCertificates();
-                chain = new X509Certificate[peer.length];
-                for (int i = 0; i < peer.length; i++) {
-                    chain[i] = (X509Certificate) peer[i];
-                }
-            } catch (SSLPeerUnverifiedException | ClassCastException e) {
-                throw new TlsUpgradeException(Reasons.VALIDATION_FAILURE, "the server sent no X.509 certificate", e);
+        X509Certificate[] chain = chain(session);
+        if (policy.checksCertificate() && trust.refusesInHandshake()) {
+            if (chain == null) {
+                throw new TlsUpgradeException(Reasons.VALIDATION_FAILURE, "the server sent no X.509 certificate", null);
             }
             try {
                 // "UNKNOWN": the key-exchange-independent check JSSE uses for TLS 1.3.
-                policy.check(chain, "UNKNOWN", host);
+                trust.check(chain, "UNKNOWN", host);
             } catch (TlsPolicyException e) {
                 throw new TlsUpgradeException(e.reason(), e.getMessage(), e);
             } catch (java.security.cert.CertificateException e) {
                 throw new TlsUpgradeException(Reasons.VALIDATION_FAILURE, String.valueOf(e.getMessage()), e);
             }
         }
-        return TlsDetails.ofApplicationSession(session, config.verify() != Verify.NONE, resumed);
+        return TlsDetails.ofApplicationSession(session, trust.judge(chain, "UNKNOWN", host), resumed);
     }
 
     /** Refuses a version older than min-tls (as the agent's own handshake would). */
@@ -160,7 +158,7 @@ public final class TlsUpgrader {
             return;
         }
         throw new TlsUpgradeException(Reasons.TLS_HANDSHAKE_FAILED, "the server chose " + version
-                + ", older than min-tls=" + config.minTls(), null);
+                + ", older than min-tls=" + policy.minTls(), null);
     }
 
     private static TlsUpgradeException failure(IOException e) {

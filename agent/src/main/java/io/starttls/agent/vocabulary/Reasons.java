@@ -28,6 +28,10 @@ public final class Reasons {
     public static final String APP_CLOSED = "app-closed";
     public static final String CONCURRENT_READ = "concurrent-read";
     public static final String NIO_NOT_GUARDED = "nio-not-guarded";
+    /** The server's certificate is none of the destination's pins. */
+    public static final String PIN_MISMATCH = "pin-mismatch";
+    /** The destination's trust store could not be read (wrong password, wrong format, gone). */
+    public static final String TRUSTSTORE_UNUSABLE = "truststore-unusable";
 
     private Reasons() {
     }

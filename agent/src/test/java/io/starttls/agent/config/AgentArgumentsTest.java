@@ -13,8 +13,8 @@ class AgentArgumentsTest {
     void defaults() throws Exception {
         AgentConfig c = AgentArguments.parse(null);
         assertEquals(Mode.OPPORTUNISTIC, c.mode());
-        assertEquals(Verify.NONE, c.verify());
-        assertEquals("TLSv1.2", c.minTls());
+        assertEquals(Verify.NONE, c.policies().global().verify());
+        assertEquals("TLSv1.2", c.policies().global().minTls());
         assertEquals(MailProtocol.SMTP, c.ports().protocolOf(587));
         assertEquals(MailProtocol.IMAP, c.ports().protocolOf(143));
         assertEquals(MailProtocol.POP3, c.ports().protocolOf(110));
@@ -24,8 +24,8 @@ class AgentArgumentsTest {
 
     @Test
     void enforceVerifiesTheHostUnlessToldOtherwise() throws Exception {
-        assertEquals(Verify.HOST, AgentArguments.parse("mode=enforce").verify());
-        assertEquals(Verify.CA, AgentArguments.parse("mode=enforce,verify=ca").verify());
+        assertEquals(Verify.HOST, AgentArguments.parse("mode=enforce").policies().global().verify());
+        assertEquals(Verify.CA, AgentArguments.parse("mode=enforce,verify=ca").policies().global().verify());
     }
 
     @Test

@@ -47,7 +47,8 @@ class PolicyTrustManagerTest {
         store.setCertificateEntry("ca", ca);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
-        host = new PolicyTrustManager(Verify.HOST, (X509TrustManager) tmf.getTrustManagers()[0]);
+        host = new PolicyTrustManager(Verify.HOST, java.util.Collections.<io.starttls.agent.config.Pin>emptyList(),
+                (X509TrustManager) tmf.getTrustManagers()[0], true);
     }
 
     private static KeyPair keys() throws Exception {
@@ -141,5 +142,86 @@ class PolicyTrustManagerTest {
                 () -> host.check(leaf("x", "dns:mx1.example.net"), "UNKNOWN", "mail.example.com"));
         assertTrue(e.getMessage().equals("the certificate is for DNS:mx1.example.net, not for mail.example.com"),
                 e.getMessage());
+    }
+
+    private static PolicyTrustManager with(io.starttls.agent.config.Verify verify, boolean refuse,
+                                           io.starttls.agent.config.Pin... pins) throws Exception {
+        return new PolicyTrustManager(verify, java.util.Arrays.asList(pins), trusted(), refuse);
+    }
+
+    private static X509TrustManager trusted() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("ca", ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        return (X509TrustManager) tmf.getTrustManagers()[0];
+    }
+
+    private static String base64(byte[] b) {
+        return java.util.Base64.getEncoder().encodeToString(b);
+    }
+
+    private static String hexWithColons(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            s.append(s.length() == 0 ? "" : ":").append(String.format("%02X", x));
+        }
+        return s.toString();
+    }
+
+    @Test
+    void aPinOfTheCertificateOrOfItsKeyReplacesCaTrust() throws Exception {
+        KeyPair other = keys();
+        X509Certificate selfSigned = sign("CN=fax.corp.example", other.getPublic(), "CN=fax.corp.example",
+                other.getPrivate(), -1, 10, false, null);
+        X509Certificate[] chain = {selfSigned};
+        byte[] certDigest = Digests.sha256(selfSigned.getEncoded());
+        byte[] keyDigest = Digests.sha256(selfSigned.getPublicKey().getEncoded());
+        // Untrusted by the CA, but pinned: accepted, whatever the name.
+        with(io.starttls.agent.config.Verify.NONE, true, io.starttls.agent.config.Pin.parse("cert-sha256:"
+                + hexWithColons(certDigest))).check(chain, "UNKNOWN", "other.name");
+        with(io.starttls.agent.config.Verify.NONE, true, io.starttls.agent.config.Pin.parse("key-sha256:"
+                + base64(keyDigest))).check(chain, "UNKNOWN", "other.name");
+        ServerTrust pinned = with(io.starttls.agent.config.Verify.NONE, true, io.starttls.agent.config.Pin.parse(
+                "key-sha256:" + base64(keyDigest))).judge(chain, "UNKNOWN", "other.name");
+        assertEquals(ServerTrust.Level.VERIFIED, pinned.level());
+        // A chain that the CA trusts is refused when it is not the pinned one.
+        X509Certificate[] trustedButOther = leaf("x", "dns:mail.example.com");
+        TlsPolicyException e = assertThrows(TlsPolicyException.class, () -> with(io.starttls.agent.config.Verify.NONE,
+                true, io.starttls.agent.config.Pin.parse("cert-sha256:" + base64(certDigest)))
+                .check(trustedButOther, "UNKNOWN", "mail.example.com"));
+        assertEquals(Reasons.PIN_MISMATCH, e.reason());
+        assertTrue(e.getMessage().contains("cert-sha256:" + base64(Digests.sha256(trustedButOther[0].getEncoded()))),
+                "the refusal names the server's pins, so the operator can compare: " + e.getMessage());
+    }
+
+    @Test
+    void theLevelIsTheRealResultWhateverVerifySays() throws Exception {
+        PolicyTrustManager none = with(io.starttls.agent.config.Verify.NONE, true);
+        assertEquals(ServerTrust.Level.VERIFIED, none.judge(leaf("x", "dns:mail.example.com"), "UNKNOWN",
+                "mail.example.com").level());
+        assertEquals(ServerTrust.Level.TRUSTED, none.judge(leaf("x", "dns:mx1.example.net"), "UNKNOWN",
+                "mail.example.com").level());
+        KeyPair other = keys();
+        X509Certificate[] untrusted = {
+            sign("CN=x", keys().getPublic(), "CN=Other CA", other.getPrivate(), -1, 10, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, "mail.example.com")))
+        };
+        ServerTrust u = none.judge(untrusted, "UNKNOWN", "mail.example.com");
+        assertEquals(ServerTrust.Level.UNTRUSTED, u.level());
+        assertEquals(null, u.problemReason(), "verify=none refuses nothing");
+    }
+
+    @Test
+    void testingJudgesWhatEnforceWouldRefuseWithoutRefusingInTheHandshake() throws Exception {
+        PolicyTrustManager testing = with(io.starttls.agent.config.Verify.HOST, false);
+        X509Certificate[] wrongName = leaf("x", "dns:mx1.example.net");
+        testing.checkServerTrusted(wrongName, "UNKNOWN"); // the handshake goes on
+        ServerTrust t = testing.judge(wrongName, "UNKNOWN", "mail.example.com");
+        assertEquals(ServerTrust.Level.TRUSTED, t.level());
+        assertEquals(Reasons.CERTIFICATE_HOST_MISMATCH, t.problemReason());
+        assertEquals(null, testing.judge(leaf("x", "dns:mail.example.com"), "UNKNOWN", "mail.example.com")
+                .problemReason());
     }
 }
