@@ -68,18 +68,18 @@ public final class StartTlsAgent {
                     + "are ignored: remove one of them");
             return;
         }
-        String stray = ShellSplit.strayArguments(System.getProperty("sun.java.command"));
-        if (stray != null) {
-            stop("starttls-agent: a space in the -javaagent option made the shell split it, so '" + stray
-                    + "' became the JVM's main class: write the agent arguments without spaces, or quote the whole "
-                    + "option", EXIT_BAD_ARGUMENTS);
-            return;
-        }
         AgentConfig config;
         try {
             config = AgentArguments.load(arguments, System.getProperties(), System.getenv());
         } catch (ConfigException e) {
             stop("starttls-agent: " + e.getMessage(), EXIT_BAD_ARGUMENTS);
+            return;
+        }
+        String stray = ShellSplit.strayArguments(System.getProperty("sun.java.command"));
+        if (stray != null) {
+            stop("starttls-agent: a space in the -javaagent option made the shell split it, so '" + stray
+                    + "' became the JVM's main class: write the agent arguments without spaces, or quote the whole "
+                    + "option", EXIT_BAD_ARGUMENTS);
             return;
         }
         for (String warning : config.warnings()) {

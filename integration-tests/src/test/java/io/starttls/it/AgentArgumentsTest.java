@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AgentArgumentsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "mode=enforced              | bad agent argument 'mode=enforced': mode must be one of monitor, opportunistic, enforce",
+        "mode=enforced              | bad agent argument 'mode=enforced': mode must be one of off, monitor, testing, opportunistic, enforce",
         "verify=strict              | bad agent argument 'verify=strict': verify must be one of none, ca, host",
         "mood=enforce               | unknown agent argument 'mood'",
         "smtp-ports=25:abc          | bad agent argument 'smtp-ports=25:abc': 'abc' is not a whole number from 1 to 65535",
@@ -42,7 +42,7 @@ class AgentArgumentsTest {
         RunResult run = AgentRun.testClient(HelloWorld.class).agent("help").noAuditLog().run();
 
         assertEquals(0, run.exitCode);
-        assertTrue(run.stdout.contains("mode=monitor|opportunistic|enforce"), run::toString);
+        assertTrue(run.stdout.contains("mode=off|monitor|testing|opportunistic|enforce"), run::toString);
         assertTrue(run.stdout.contains("smtp-ports=25:587:2525"), run::toString);
         assertFalse(run.stdout.contains("hello"));
     }
@@ -53,7 +53,12 @@ class AgentArgumentsTest {
 
         assertEquals(0, run.exitCode);
         assertEquals("hello\n", run.stdout);
-        assertEquals("", run.stderr, "no JVM warning (CDS, Unsafe, ...) and no agent chatter");
+        assertEquals("", run.stderrBesidesStartLine(), "no JVM warning (CDS, Unsafe, ...) and no agent chatter");
+        assertTrue(run.stderr.matches("starttls-agent \\d[^ ]* started: mode=enforce verify=host min-tls=TLSv1.2 "
+                + "trust=the JDK's roots; watching smtp ports 25:587:2525, imap 143, pop3 110, the mail libraries' "
+                + "sockets and every other port by its first exchange\n"), "one start-up line: " + run.stderr);
+        RunResult quiet = AgentRun.testClient(HelloWorld.class).agent("mode=enforce,log=off").noAuditLog().run();
+        assertEquals("", quiet.stderr, "log=off: not even the start-up line");
     }
 
     @Test

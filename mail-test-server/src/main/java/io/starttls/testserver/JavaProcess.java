@@ -16,6 +16,7 @@ public final class JavaProcess {
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> program = new ArrayList<>();
     private long timeoutSeconds = 90;
+    private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     private JavaProcess(File javaHome) {
         this.javaHome = javaHome;
@@ -54,6 +55,12 @@ public final class JavaProcess {
         return this;
     }
 
+    /** An environment variable of the child, beside those it inherits. */
+    public JavaProcess environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public JavaProcess timeoutSeconds(long seconds) {
         this.timeoutSeconds = seconds;
         return this;
@@ -68,8 +75,9 @@ public final class JavaProcess {
     }
 
     public Result run() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread o = pump(process.getInputStream(), out);

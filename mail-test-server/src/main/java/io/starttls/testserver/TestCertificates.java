@@ -52,6 +52,7 @@ public final class TestCertificates {
     private final KeyPair caKeys;
     private final X509Certificate ca;
     private final Map<Kind, SSLContext> contexts = new EnumMap<>(Kind.class);
+    private final Map<Kind, X509Certificate> leaves = new EnumMap<>(Kind.class);
 
     public TestCertificates() throws GeneralSecurityException, IOException {
         try {
@@ -92,6 +93,7 @@ public final class TestCertificates {
                         cert = leaf("CN=localhost", keys, null, days(-1), days(30));
                         break;
                 }
+                leaves.put(kind, cert);
                 boolean chainsToTestCa = kind != Kind.SELF_SIGNED && kind != Kind.UNTRUSTED_CA;
                 contexts.put(kind, serverContext(keys.getPrivate(),
                         chainsToTestCa ? new X509Certificate[] {cert, ca} : new X509Certificate[] {cert}));
@@ -105,6 +107,11 @@ public final class TestCertificates {
 
     public SSLContext serverContext(Kind kind) {
         return contexts.get(kind);
+    }
+
+    /** The server's own certificate of a kind (for pins). */
+    public X509Certificate certificate(Kind kind) {
+        return leaves.get(kind);
     }
 
     public X509Certificate ca() {

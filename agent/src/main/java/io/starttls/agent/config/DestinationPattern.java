@@ -108,7 +108,9 @@ final class DestinationPattern {
         switch (kind) {
             case HOST:
                 String h = normal(host);
-                return name.equals(h) || name.equals(normal(address)) ? 3000 + withPort * 1000 : 0;
+                // The name the application used counts a little more than the address it reached.
+                int named = name.equals(h) ? 1 : 0;
+                return named == 1 || name.equals(normal(address)) ? 3000 + withPort * 1000 + named : 0;
             case DOMAIN:
                 // Subdomains only, as Postfix's ".example.com"; a longer domain is more specific.
                 return normal(host).endsWith(name) ? 1000 + withPort * 500 + name.length() : 0;

@@ -110,7 +110,7 @@ public final class EffectiveConfig {
         List<TrustSettings> seen = new ArrayList<TrustSettings>();
         for (Policy p : policies) {
             TrustSettings trust = p.trust();
-            if (trust.store() == null || seen.contains(trust) || p.mode() == Mode.OFF || p.mode() == Mode.MONITOR) {
+            if (trust.store() == null || seen.contains(trust) || p.mode() == Mode.OFF) {
                 continue;
             }
             seen.add(trust);

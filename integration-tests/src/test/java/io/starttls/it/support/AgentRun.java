@@ -29,6 +29,7 @@ public final class AgentRun {
     private String[] args = new String[0];
     private final List<String> jvmOptions = new ArrayList<>();
     private long timeoutSeconds = 90;
+    private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     public static AgentRun app(String demoApp, String... args) {
         AgentRun run = new AgentRun();
@@ -70,6 +71,11 @@ public final class AgentRun {
         return this;
     }
 
+    public AgentRun environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public AgentRun timeoutSeconds(long seconds) {
         this.timeoutSeconds = seconds;
         return this;
@@ -84,6 +90,7 @@ public final class AgentRun {
         // JDK's SSLSocketFactoryImpl, fails the run with a VerifyError instead of corrupting it.
         child.jvmOption("-XX:+UnlockDiagnosticVMOptions").jvmOption("-XX:+BytecodeVerificationLocal");
         jvmOptions.forEach(child::jvmOption);
+        environment.forEach(child::environment);
         if (withAgent) {
             String arguments = agentArgs == null ? "" : agentArgs;
             if (withAuditLog) {

@@ -24,6 +24,11 @@ public final class RunResult {
         this.description = description;
     }
 
+    /** Standard error without the agent's one start-up line ("starttls-agent VERSION started: ..."). */
+    public String stderrBesidesStartLine() {
+        return stderr.replaceFirst("(?m)^starttls-agent \\S+ started: [^\n]*\n", "");
+    }
+
     /** The only audit record of this run; fails unless there is exactly one. */
     public AuditLine onlyRecord() {
         assertEquals(1, audit.size(), () -> "expected one audit record: " + this);

@@ -17,9 +17,32 @@ public final class TestTrust {
                 test.getSimpleName() + "-ca-" + ProcessHandle.current().pid() + ".p12")));
     }
 
-    /** For the agent: {@code truststore=...,truststore-password=...}. */
+    /**
+     * For the agent, as the README advises: {@code truststore=...,truststore-password-file=...}, the
+     * password in a file that only its owner can read.
+     */
     public String agentArguments() {
-        return "truststore=" + store.getAbsolutePath() + ",truststore-password=" + new String(TestCertificates.PASSWORD);
+        return "truststore=" + store.getAbsolutePath() + ",truststore-password-file=" + passwordFile().getAbsolutePath();
+    }
+
+    /** The trust store alone (for tests that hand the password over another way). */
+    public File store() {
+        return store;
+    }
+
+    /** A file holding the store's password, readable by its owner alone. */
+    public File passwordFile() {
+        File file = new File(store.getPath() + ".password");
+        try {
+            if (!file.isFile()) {
+                java.nio.file.Files.writeString(file.toPath(), new String(TestCertificates.PASSWORD) + "\n");
+                java.nio.file.Files.setPosixFilePermissions(file.toPath(),
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
     }
 
     /** For an application that does TLS itself: the JVM's default trust store. */
