@@ -39,6 +39,23 @@ javac --release 8 -d "$work/empty-src" "$work/empty-src/EmptyAgent.java" 2>/dev/
 printf 'Premain-Class: EmptyAgent\n' > "$work/empty-src/manifest"
 jar cfm "$work/empty-agent.jar" "$work/empty-src/manifest" -C "$work/empty-src" EmptyAgent.class
 
+# A private CA in a PKCS12 trust store, and a policy file in the README's style.
+keytool=$(dirname "$(readlink -f "$(command -v java)")")/keytool
+"$keytool" -genkeypair -alias ca -keyalg EC -dname "CN=Benchmark CA" -keystore "$work/ca-key.p12" \
+  -storepass changeit -storetype PKCS12 >/dev/null 2>&1
+"$keytool" -exportcert -alias ca -keystore "$work/ca-key.p12" -storepass changeit -file "$work/ca.cer" >/dev/null 2>&1
+"$keytool" -importcert -noprompt -alias ca -file "$work/ca.cer" -keystore "$work/ca.p12" -storepass changeit \
+  -storetype PKCS12 >/dev/null 2>&1
+printf 'changeit\n' > "$work/ca.password"; chmod 600 "$work/ca.password"
+cat > "$work/policy" <<POLICY
+# destination           mode           overrides
+smtp.office365.com:587  enforce        verify=host
+.corp.example           enforce        verify=ca truststore=$work/ca.p12 truststore-password-file=$work/ca.password
+fax.corp.example        off
+*:2525                  opportunistic
+imap.corp.example       testing        protocol=imap
+POLICY
+
 # one run: prints "<wall ms> <peak rss KiB>"
 measure() {
   local out
@@ -55,14 +72,14 @@ stats() { # file column -> "median min max"
 
 # One workload on one JDK: without an agent, with the empty agent and with the agent, interleaved.
 compare() {
-  local java=$1 version=$2 label=$3; shift 3
+  local java=$1 version=$2 label=$3 args=$4; shift 4
   : > "$work/plain"; : > "$work/empty"; : > "$work/agent"
   # warm the page cache once
-  "$java" "$@" >/dev/null; "$java" -javaagent:"$agent" "$@" >/dev/null; "$java" -javaagent:"$work/empty-agent.jar" "$@" >/dev/null
+  "$java" "$@" >/dev/null; "$java" -javaagent:"$agent=$args" "$@" >/dev/null; "$java" -javaagent:"$work/empty-agent.jar" "$@" >/dev/null
   for _ in $(seq "$runs"); do
     measure "$java" "$@" >> "$work/plain"
     measure "$java" -javaagent:"$work/empty-agent.jar" "$@" >> "$work/empty"
-    measure "$java" -javaagent:"$agent"=mode=enforce "$@" >> "$work/agent"
+    measure "$java" -javaagent:"$agent=$args" "$@" >> "$work/agent"
   done
   read -r pm pmin pmax <<<"$(stats "$work/plain" 1)"
   read -r em emin emax <<<"$(stats "$work/empty" 1)"
@@ -84,9 +101,15 @@ for home in "${homes[@]}"; do
   version=$("$java" -version 2>&1 | head -n 1 | sed -E 's/.*version "([^"]+)".*/\1/')
   "$home/bin/javac" -d "$work" "$work/Hello.java" "$work/LoadClasses.java" 2>/dev/null \
     || javac --release 8 -d "$work" "$work/Hello.java" "$work/LoadClasses.java" 2>/dev/null
-  compare "$java" "$version" "hello world" -cp "$work" Hello
+  compare "$java" "$version" "hello world" "mode=enforce" -cp "$work" Hello
+  # A private CA's trust store with verify=ca, its password in a file; and a policy file of a few
+  # rules: both read at the first mail connection, not in premain, so a JVM pays only for parsing.
+  compare "$java" "$version" "hello world, truststore verify=ca" \
+    "mode=enforce,verify=ca,truststore=$work/ca.p12,truststore-password-file=$work/ca.password" -cp "$work" Hello
+  compare "$java" "$version" "hello world, policy file (5 rules)" \
+    "mode=opportunistic,policy-file=$work/policy" -cp "$work" Hello
   # A JVM that goes on loading classes after start-up pays for the library transformer on each one
   # (the JVM hands every class to it): javax.swing's classes stand in for an application's.
   "$home/bin/jimage" list "$home/lib/modules" 2>/dev/null | awk '/^Module: /{m=$2} m=="java.desktop" && /javax\/swing\/.*\.class$/ {gsub(/^ +/,""); sub(/\.class$/,""); print}' > "$work/classes.txt"
-  compare "$java" "$version" "loads $(wc -l < "$work/classes.txt") more classes" -cp "$work" LoadClasses "$work/classes.txt"
+  compare "$java" "$version" "loads $(wc -l < "$work/classes.txt") more classes" "mode=enforce" -cp "$work" LoadClasses "$work/classes.txt"
 done

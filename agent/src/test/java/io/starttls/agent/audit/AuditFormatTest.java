@@ -54,4 +54,27 @@ class AuditFormatTest {
         assertTrue(AuditFormat.humanLine(record).endsWith("TLSv1.3 with cipher TLS_AES_256_GCM_SHA384, session resumed"
                 + " app=com.acme.Batch"), AuditFormat.humanLine(record));
     }
+
+    @Test
+    void testingSaysWhatEnforceWouldHaveDoneAndTheRuleIsNamed() {
+        AuditRecord fallback = base().policy("smtp", "testing", "host").rule("/etc/p line 3", true)
+                .outcome(Outcome.PLAINTEXT_FALLBACK, "starttls-not-supported", "not offered").build();
+        String json = AuditFormat.jsonLine(fallback);
+        assertTrue(json.contains("\"policy_rule\":\"/etc/p line 3\",\"would_block\":true,"
+                + "\"would_block_reason\":\"starttls-not-supported\""), json);
+        assertTrue(AuditFormat.humanLine(fallback).contains("(mode=testing: enforce would block it: "
+                + "starttls-not-supported) (policy: /etc/p line 3)"), AuditFormat.humanLine(fallback));
+        AuditRecord upgraded = base().policy("smtp", "testing", "host").rule("global", true)
+                .outcome(Outcome.UPGRADED, null, null).build();
+        assertTrue(AuditFormat.jsonLine(upgraded).contains("\"would_block\":false"), AuditFormat.jsonLine(upgraded));
+        assertTrue(!AuditFormat.jsonLine(upgraded).contains("would_block_reason"));
+        assertTrue(AuditFormat.humanLine(upgraded).contains("(mode=testing: enforce would let it through)"));
+        AuditRecord appTls = base().policy("smtp", "testing", "host").rule("global", true)
+                .outcome(Outcome.APP_MANAGED_TLS, null, null).appTlsProblem("certificate-expired").build();
+        assertTrue(AuditFormat.jsonLine(appTls).contains("\"would_block_reason\":\"certificate-expired\""));
+        AuditRecord enforce = base().rule("global", false).outcome(Outcome.BLOCKED, "starttls-not-supported", "x")
+                .build();
+        assertTrue(!AuditFormat.jsonLine(enforce).contains("would_block"), "only under testing");
+        assertTrue(!AuditFormat.humanLine(enforce).contains("(policy:"), "the global policy is not named in the line");
+    }
 }
