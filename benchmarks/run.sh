@@ -32,6 +32,8 @@ bash integration-tests/real-servers/real-servers.sh stop >/dev/null 2>&1 || true
 bash integration-tests/real-servers/real-servers.sh start
 eval "$(bash integration-tests/real-servers/real-servers.sh env | sed -E 's/^([a-z0-9]+)\.([a-z]+)=/\1_\2=/')"
 declare -A port=([smtp]=$smtp_port [imap]=$imap_port [pop3]=$pop3_port)
+# The agent takes the trust store's password from a file, as the README advises (not from its arguments).
+(umask 077; printf 'changeit\n' > "$work/truststore.password")
 declare -A stunnel_port=([smtp]=10026 [imap]=10027 [pop3]=10028)
 if ! command -v stunnel4 >/dev/null && ! command -v stunnel >/dev/null; then
   if [ "$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq stunnel4 >/dev/null 2>&1 || true; fi
@@ -77,9 +79,9 @@ batch() {
   case "$mode" in
     plain) "$java" -cp "$bench" $client "$proto" plain localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
     native|native-nodelay) "$java" "${trust[@]}" -cp "$bench" $client "$proto" "$mode" localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
-    agent) "$java" -javaagent:"$agent"=mode=enforce,verify=ca,truststore="$truststore",truststore-password=changeit,$proto-ports="${port[$proto]}",log=off,audit-log="$audit" \
+    agent) "$java" -javaagent:"$agent"=mode=enforce,verify=ca,truststore="$truststore",truststore-password-file="$work/truststore.password",$proto-ports="${port[$proto]}",log=off,audit-log="$audit" \
         -cp "$bench" $client "$proto" legacy localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
-    agent-unlisted) "$java" -javaagent:"$agent"=mode=enforce,verify=ca,truststore="$truststore",truststore-password=changeit,log=off,audit-log="$audit" \
+    agent-unlisted) "$java" -javaagent:"$agent"=mode=enforce,verify=ca,truststore="$truststore",truststore-password-file="$work/truststore.password",log=off,audit-log="$audit" \
         -cp "$bench" $client "$proto" legacy localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
     stunnel) "$java" -cp "$bench" $client "$proto" legacy localhost "${stunnel_port[$proto]}" "${args[@]}" > "$out" ;;
   esac

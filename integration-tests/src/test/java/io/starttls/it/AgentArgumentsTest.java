@@ -62,15 +62,17 @@ class AgentArgumentsTest {
     }
 
     @Test
-    void theTrustStorePasswordIsCheckedAtStartUp() throws Exception {
-        String store = io.starttls.it.support.TestTrust.of(new io.starttls.testserver.TestCertificates(),
-                AgentArgumentsTest.class).agentArguments().replaceFirst(",truststore-password=.*", "");
-        RunResult run = AgentRun.testClient(HelloWorld.class).agent(store + ",truststore-password=wrong")
-                .noAuditLog().run();
+    void aPasswordGivenTwoWaysIsOneMistakeAndNeverShown() throws Exception {
+        io.starttls.it.support.TestTrust trust = io.starttls.it.support.TestTrust.of(
+                new io.starttls.testserver.TestCertificates(), AgentArgumentsTest.class);
+        RunResult run = AgentRun.testClient(HelloWorld.class)
+                .agent(trust.agentArguments() + ",truststore-password=Other-s3cret-value").noAuditLog().run();
 
         assertEquals(2, run.exitCode, run::toString);
         assertEquals(1, run.stderr.strip().split("\n").length, run::toString);
-        assertTrue(run.stderr.contains("truststore"), run::toString);
-        assertFalse(run.stderr.contains("wrong"), "the password is never printed");
+        assertTrue(run.stderr.contains("agent argument 'truststore-password=(not shown)' and agent argument "
+                + "'truststore-password-file="), run::toString);
+        assertTrue(run.stderr.contains("are both given: keep one"), run::toString);
+        assertFalse(run.stderr.contains("Other-s3cret-value"), "the password is never printed");
     }
 }

@@ -182,7 +182,15 @@ public final class MailSockets {
             return;
         }
         GuardedConnection connection = connectionOf(socket);
-        if (connection == null || connection.policy.mode() == Mode.MONITOR) {
+        Policy policy;
+        if (connection != null) {
+            policy = connection.policy;
+        } else {
+            // Before its first stream: the policy of where it goes (a listed port, so its protocol is known).
+            Destination to = Destination.of(socket, access, false);
+            policy = config.policies().policyFor(to.host(), to.address(), to.port(), config.ports().protocolOf(to.port()));
+        }
+        if (policy.mode() == Mode.MONITOR || policy.mode() == Mode.OFF || access.guardOf(socket) == Untouched.OFF) {
             return;
         }
         Throwables.sneakyThrow(new SocketException("starttls-agent: urgent data on the mail connection to "

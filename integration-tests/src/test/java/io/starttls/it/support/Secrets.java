@@ -25,6 +25,10 @@ public final class Secrets {
         }
         out.add(b64("\0" + SMTP_USER + "\0" + SMTP_PASSWORD));
         out.add(b64("\0alice@example.test\0" + REAL_PASSWORD));
+        // The trust stores' password, whichever source handed it to the agent (argument, property,
+        // environment, config file, password file, policy file).
+        out.add(new String(io.starttls.testserver.TestCertificates.PASSWORD));
+        out.add("Other-s3cret-value");
         out.add("confidential figures");
         out.add("All 42 jobs completed");
         return out;
