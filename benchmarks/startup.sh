@@ -75,7 +75,8 @@ compare() {
   local java=$1 version=$2 label=$3 args=$4; shift 4
   : > "$work/plain"; : > "$work/empty"; : > "$work/agent"
   # warm the page cache once
-  "$java" "$@" >/dev/null; "$java" -javaagent:"$agent=$args" "$@" >/dev/null; "$java" -javaagent:"$work/empty-agent.jar" "$@" >/dev/null
+  "$java" "$@" >/dev/null 2>&1; "$java" -javaagent:"$agent=$args" "$@" >/dev/null 2>&1
+  "$java" -javaagent:"$work/empty-agent.jar" "$@" >/dev/null 2>&1
   for _ in $(seq "$runs"); do
     measure "$java" "$@" >> "$work/plain"
     measure "$java" -javaagent:"$work/empty-agent.jar" "$@" >> "$work/empty"

@@ -61,18 +61,16 @@ public final class StartTlsAgent {
             System.out.println(AgentArguments.reference());
             System.exit(0);
         }
-        String first = System.getProperty(LOADED_PROPERTY);
-        if (first != null) {
-            System.err.println("starttls-agent: WARNING the agent is attached twice (JAVA_TOOL_OPTIONS and a "
-                    + "-javaagent option, say); the first one is in force (" + first + ") and this one's settings "
-                    + "are ignored: remove one of them");
-            return;
-        }
         AgentConfig config;
         try {
             config = AgentArguments.load(arguments, System.getProperties(), System.getenv());
         } catch (ConfigException e) {
             stop("starttls-agent: " + e.getMessage(), EXIT_BAD_ARGUMENTS);
+            return;
+        }
+        String first = System.getProperty(LOADED_PROPERTY);
+        if (first != null) {
+            attachedTwice(first, config);
             return;
         }
         String stray = ShellSplit.strayArguments(System.getProperty("sun.java.command"));
@@ -107,6 +105,28 @@ public final class StartTlsAgent {
         }
         if (config.logEnabled()) {
             System.err.println("starttls-agent " + version() + " started: " + EffectiveConfig.summary(config));
+        }
+    }
+
+    /**
+     * A second -javaagent of this agent (JAVA_TOOL_OPTIONS and a start script, say): the first is
+     * in force. With the same settings that is harmless; with others it is said, and when the
+     * ignored ones would enforce, the JVM does not start: an enforce that silently does not apply
+     * is worse than none.
+     */
+    private static void attachedTwice(String first, AgentConfig second) {
+        String ignored = second.toString();
+        String where = "the agent is attached twice (JAVA_TOOL_OPTIONS and a -javaagent option, say)";
+        if (ignored.equals(first)) {
+            System.err.println("starttls-agent: WARNING " + where + " with the same settings; the second is ignored: "
+                    + "remove one of them");
+        } else if (second.policies().anyEnforce()) {
+            stop("starttls-agent: " + where + " with other settings: in force (the first): " + first
+                    + "; ignored (the second), which enforces: " + ignored + "; refusing to start: remove one of them",
+                    EXIT_BAD_ARGUMENTS);
+        } else {
+            System.err.println("starttls-agent: WARNING " + where + "; the first one is in force (" + first
+                    + ") and the second one's settings are ignored (" + ignored + "): remove one of them");
         }
     }
 

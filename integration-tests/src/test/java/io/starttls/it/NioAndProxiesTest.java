@@ -39,6 +39,51 @@ class NioAndProxiesTest {
         trust = TestTrust.of(certificates, NioAndProxiesTest.class);
     }
 
+    @org.junit.jupiter.api.Test
+    void aRuleIsNeverMatchedAgainstAReverseDnsName() throws Exception {
+        try (ScriptedMailServer server = new ScriptedMailServer(LegacyApp.SMTP.server()
+                .startTls(ServerScript.StartTls.HIDE).build(), certificates)) {
+            java.io.File dir = io.starttls.it.support.Children.runsDir();
+            java.io.File hosts = new java.io.File(dir, "hosts-" + ProcessHandle.current().pid());
+            java.nio.file.Files.writeString(hosts.toPath(), "127.0.0.1 relay.example.test\n");
+            java.io.File policy = new java.io.File(dir, "ptr-policy-" + ProcessHandle.current().pid());
+            java.nio.file.Files.writeString(policy.toPath(), "relay.example.test off\n");
+            RunResult run = AgentRun.testClient(io.starttls.it.clients.NioSmtpClient.class,
+                            String.valueOf(server.port()), "reverse-dns-first")
+                    .jvmOption("-Djdk.net.hosts.file=" + hosts)
+                    .agent("mode=enforce,smtp-ports=" + server.port() + ",policy-file=" + policy).run();
+
+            assertTrue(run.stdout.contains("PTR: relay.example.test"), "the address carries the PTR name: " + run);
+            assertEquals(75, run.exitCode, "the off rule of the PTR name must not apply: " + run);
+            assertEquals("127.0.0.1", run.onlyRecord().get("host"), run::toString);
+            assertEquals("nio-not-guarded", run.onlyRecord().get("reason"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"SOCKS5", "HTTP_CONNECT"})
+    void theTunnelsDestinationDecidesNotAnOffRuleForTheProxy(TunnelProxy.Kind kind) throws Exception {
+        try (ScriptedMailServer server = new ScriptedMailServer(LegacyApp.SMTP.server()
+                .startTls(ServerScript.StartTls.HIDE).build(), certificates);
+             TunnelProxy proxy = new TunnelProxy(kind, server.port())) {
+            java.io.File policy = new java.io.File(io.starttls.it.support.Children.runsDir(),
+                    "proxy-policy-" + ProcessHandle.current().pid() + "-" + kind);
+            java.nio.file.Files.writeString(policy.toPath(), "*:" + proxy.port() + "  off  # the proxy itself\n");
+            String setting = kind == TunnelProxy.Kind.SOCKS5 ? "mail.smtp.socks" : "mail.smtp.proxy";
+            RunResult run = trust.applyTo(AgentRun.testClient(JavaMailSettingsClient.class, String.valueOf(server.port()),
+                            Secrets.SMTP_USER, Secrets.SMTP_PASSWORD, setting + ".host=127.0.0.1",
+                            setting + ".port=" + proxy.port()))
+                    .agent("mode=enforce,policy-file=" + policy + "," + trust.agentArguments()).run();
+
+            assertEquals(75, run.exitCode, run::toString);
+            assertEquals("blocked", run.onlyRecord().get("outcome"), run::toString);
+            assertEquals("global", run.onlyRecord().get("policy_rule"), "the mail destination's policy, not the proxy's");
+            String tunnelled = proxy.tunnelledBytes();
+            assertFalse(tunnelled.contains(Secrets.SMTP_PASSWORD) || tunnelled.contains(base64Plain())
+                    || tunnelled.contains("AUTH"), "the proxy's off rule let the session through: " + tunnelled);
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1} offers={2}")
     @CsvSource({"SOCKS5,enforce,true", "SOCKS5,opportunistic,true", "SOCKS5,enforce,false",
         "HTTP_CONNECT,enforce,true", "HTTP_CONNECT,opportunistic,true", "HTTP_CONNECT,enforce,false"})

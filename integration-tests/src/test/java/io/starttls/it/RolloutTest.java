@@ -178,6 +178,18 @@ class RolloutTest {
                     run::toString);
             assertTrue(run.stderr.contains("(mode=testing: enforce would let it through)"), run::toString);
         }
+        // A version older than min-tls: encrypted anyway, reported as what enforce would refuse.
+        try (ScriptedMailServer old = smtp(ServerScript.smtp().tlsProtocols("TLSv1.2"))) {
+            RunResult run = AgentRun.testClient(MultiDestinationSender.class, "localhost:" + old.port())
+                    .agent("mode=testing,min-tls=TLSv1.3," + trust.agentArguments()).run();
+            assertTrue(run.stdout.contains("SENT"), run::toString);
+            RunResult.AuditLine r = run.onlyRecord();
+            assertEquals("upgraded", r.get("outcome"), run::toString);
+            assertEquals("TLSv1.2", r.get("tls_version"));
+            assertEquals("tls-handshake-failed", r.get("would_block_reason"));
+            assertFalse(old.finishedSession(0, 10, TimeUnit.SECONDS).clearText().contains("AUTH"),
+                    "testing never sends in clear what it could encrypt");
+        }
     }
 
     @Test
@@ -390,12 +402,26 @@ class RolloutTest {
         assertEquals(2, split2.exitCode, split2::toString);
         assertTrue(split2.stderr.contains("'verify=host' became the JVM's main class"), split2.stderr);
 
+        // Twice with the same settings: harmless, said once.
+        RunResult same = AgentRun.testClient(HelloWorld.class).agent("mode=enforce").noAuditLog()
+                .jvmOption("-javaagent:" + Children.agentJar().getAbsolutePath() + "=mode=enforce").run();
+        assertEquals(0, same.exitCode, same::toString);
+        assertEquals("hello\n", same.stdout);
+        assertTrue(same.stderr.contains("starttls-agent: WARNING the agent is attached twice (JAVA_TOOL_OPTIONS and "
+                + "a -javaagent option, say) with the same settings; the second is ignored"), same::toString);
+        assertFalse(same.stderr.contains("another agent opened a socket first"), same::toString);
+        // The ignored one would enforce: the JVM does not start half-protected.
         RunResult twice = AgentRun.testClient(HelloWorld.class).agent("mode=enforce").noAuditLog()
                 .jvmOption("-javaagent:" + Children.agentJar().getAbsolutePath() + "=mode=monitor").run();
-        assertEquals(0, twice.exitCode, twice::toString);
-        assertEquals("hello\n", twice.stdout);
-        assertTrue(twice.stderr.contains("starttls-agent: WARNING the agent is attached twice (JAVA_TOOL_OPTIONS and "
-                + "a -javaagent option, say); the first one is in force (mode=monitor"), twice::toString);
-        assertFalse(twice.stderr.contains("another agent opened a socket first"), twice::toString);
+        assertEquals(2, twice.exitCode, twice::toString);
+        assertEquals("", twice.stdout);
+        assertTrue(twice.stderr.contains("the agent is attached twice (JAVA_TOOL_OPTIONS and a -javaagent option, "
+                + "say) with other settings: in force (the first): mode=monitor"), twice::toString);
+        assertTrue(twice.stderr.contains("ignored (the second), which enforces: mode=enforce"), twice::toString);
+        // The ignored one is weaker: said, and the first stays in force.
+        RunResult weaker = AgentRun.testClient(HelloWorld.class).agent("mode=monitor").noAuditLog()
+                .jvmOption("-javaagent:" + Children.agentJar().getAbsolutePath() + "=mode=enforce").run();
+        assertEquals(0, weaker.exitCode, weaker::toString);
+        assertTrue(weaker.stderr.contains("the first one is in force (mode=enforce"), weaker::toString);
     }
 }

@@ -167,7 +167,7 @@ public final class AgentArguments {
                 Collections.<Pin>emptyList(), "global");
         List<PolicyRules.Rule> rules = policyFile == null ? Collections.<PolicyRules.Rule>emptyList()
                 : PolicyFile.read(readableFile(policyFile, "a policy file: one rule a line, destination mode "
-                        + "key=value..."), global, b.verify, warnings);
+                        + "key=value..."), global, warnings);
         b.policies = new PolicyRules(global, rules);
         b.warnings = warnings;
         return new AgentConfig(b);

@@ -66,6 +66,10 @@ final class DestinationPattern {
                     + ".domain (its subdomains), host:port, or *:port");
         }
         if (host.startsWith(".")) {
+            if (host.matches("[0-9.]+")) {
+                throw new IllegalArgumentException("'" + text + "': an address has no subdomains; name the address "
+                        + "itself (192.0.2.1)");
+            }
             return new DestinationPattern(DOMAIN, host, port);
         }
         return new DestinationPattern(HOST, host.matches("[0-9.]+") ? literal(host, text) : host, port);
@@ -85,6 +89,10 @@ final class DestinationPattern {
 
     /** An address in the JDK's form, so that it compares with the socket's (::1 and 0:0:...:1 alike). */
     private static String literal(String address, String text) {
+        int scope = address.indexOf('%');
+        if (scope >= 0) {
+            address = address.substring(0, scope); // fe80::1%eth0: the scope is not part of the address
+        }
         if (!address.matches("[0-9A-Fa-f:.]+")) {
             throw new IllegalArgumentException("'" + text + "' is not an IP address");
         }
@@ -98,7 +106,10 @@ final class DestinationPattern {
 
     /**
      * How specific the match is, 0 for none. {@code host} is the name the application used (or its
-     * address literal), {@code address} the address it connected to.
+     * address literal), {@code address} the address it connected to. An address rule applies only
+     * to an application that connected by address: where it used a name, the name decides (as
+     * Postfix matches the next hop's name), so that what a name resolves to can never move it to
+     * another rule.
      */
     int match(String host, String address, int port) {
         if (this.port != 0 && this.port != port) {
@@ -108,14 +119,37 @@ final class DestinationPattern {
         switch (kind) {
             case HOST:
                 String h = normal(host);
-                // The name the application used counts a little more than the address it reached.
-                int named = name.equals(h) ? 1 : 0;
-                return named == 1 || name.equals(normal(address)) ? 3000 + withPort * 1000 + named : 0;
+                boolean literal = isLiteral(h);
+                boolean same = literal ? name.equals(withoutScope(normal(address))) || name.equals(literalOrNull(h))
+                        : name.equals(h);
+                return same ? 3000 + withPort * 1000 : 0;
             case DOMAIN:
                 // Subdomains only, as Postfix's ".example.com"; a longer domain is more specific.
                 return normal(host).endsWith(name) ? 1000 + withPort * 500 + name.length() : 0;
             default:
                 return 500;
+        }
+    }
+
+    private static boolean isLiteral(String host) {
+        return host.matches("[0-9.]+") || (host.indexOf(':') >= 0 && host.matches("\\[?[0-9a-f:.%a-z]+\\]?"));
+    }
+
+    private static String withoutScope(String address) {
+        int scope = address.indexOf('%');
+        return scope < 0 ? address : address.substring(0, scope);
+    }
+
+    /** The literal in the JDK's form, or null when it is not one. */
+    private static String literalOrNull(String host) {
+        String h = withoutScope(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+        if (!h.matches("[0-9a-f:.]+")) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(h).getHostAddress().toLowerCase(Locale.ROOT);
+        } catch (java.net.UnknownHostException e) {
+            return null;
         }
     }
 

@@ -34,7 +34,7 @@ final class PolicyFile {
     private PolicyFile() {
     }
 
-    static List<PolicyRules.Rule> read(File file, Policy global, Verify explicitVerify, List<String> warnings)
+    static List<PolicyRules.Rule> read(File file, Policy global, List<String> warnings)
             throws ConfigException {
         List<PolicyRules.Rule> rules = new ArrayList<PolicyRules.Rule>();
         Map<String, Integer> lineOf = new HashMap<String, Integer>();
@@ -44,14 +44,17 @@ final class PolicyFile {
                 StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 number++;
+                if (number == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1); // the byte order mark some editors write
+                }
                 List<String> words = words(line);
                 if (words.isEmpty()) {
                     continue;
                 }
                 Source where = Source.fileLine(file, number);
                 String at = where.where();
-                PolicyRules.Rule rule = rule(words, where, global, explicitVerify, warnings);
-                holdsSecret |= line.contains("truststore-password=");
+                PolicyRules.Rule rule = rule(words, where, global, warnings);
+                holdsSecret |= line.toLowerCase(Locale.ROOT).contains("truststore-password=");
                 Integer earlier = lineOf.put(rule.key(), number);
                 if (earlier != null) {
                     throw new ConfigException(at + ": a second rule for " + rule.destination
@@ -83,7 +86,7 @@ final class PolicyFile {
         return out;
     }
 
-    private static PolicyRules.Rule rule(List<String> words, Source where, Policy global, Verify explicitVerify,
+    private static PolicyRules.Rule rule(List<String> words, Source where, Policy global,
                                          List<String> warnings) throws ConfigException {
         String at = where.where();
         DestinationPattern destination;
@@ -103,8 +106,10 @@ final class PolicyFile {
             }
         }
         if (mode == null) {
-            throw new ConfigException(at + ": '" + shown(words.get(1)) + "' is not a mode: write one of " + modes()
-                    + " after the destination");
+            // Not quoted when it could be an override in the wrong place, which may hold a password.
+            throw new ConfigException(at + ": " + (words.get(1).matches("[a-z-]{1,20}") ? "'" + words.get(1) + "' is "
+                    : "the second word is ") + "not a mode: write one of " + modes() + " after the destination, "
+                    + "then the key=value overrides");
         }
         Verify verify = null;
         String minTls = null;
@@ -118,12 +123,14 @@ final class PolicyFile {
             int eq = word.indexOf('=');
             String key = eq < 0 ? word : word.substring(0, eq).toLowerCase(Locale.ROOT);
             String value = eq < 0 ? "" : word.substring(eq + 1);
-            if (!known(key)) {
-                throw new ConfigException(at + ": unknown key " + (key.matches("[a-z-]{1,30}") ? "'" + key + "'" : "")
-                        + " (its value is not shown); a rule takes " + String.join(", ", OVERRIDES));
-            }
             if (eq < 0) {
-                throw new ConfigException(at + ": '" + key + "' has no value: write " + key + "=VALUE");
+                // A word without "=" may be the rest of a password with a space in it: never shown.
+                throw new ConfigException(at + ": a word that is not key=value (not shown): overrides are key=value, "
+                        + "and a value cannot contain a space (give a password with one in truststore-password-file=)");
+            }
+            if (!known(key)) {
+                throw new ConfigException(at + ": unknown key " + (key.matches("[a-z-]{1,30}") ? "'" + key + "' " : "")
+                        + "(its value is not shown); a rule takes " + String.join(", ", OVERRIDES));
             }
             if (given.put(key, Boolean.TRUE) != null && !key.equals("pin")) {
                 throw new ConfigException(at + ": '" + key + "' is given twice in one rule: give it once");
@@ -171,8 +178,9 @@ final class PolicyFile {
             throw new ConfigException(at + ": a pin replaces CA trust for this destination: drop verify, truststore "
                     + "and jdk-roots from the rule, or drop the pin");
         }
-        Verify effective = verify != null ? verify : explicitVerify != null ? explicitVerify
-                : AgentArguments.defaultVerify(mode);
+        // Not the global verify: a global verify=none (encrypt only, for opportunistic) must not
+        // quietly weaken a rule that enforces. A rule says verify= or gets its mode's default.
+        Verify effective = verify != null ? verify : AgentArguments.defaultVerify(mode);
         TrustSettings trust = global.trust();
         if (store != null) {
             trust = new TrustSettings(store, password, jdkRoots != null && jdkRoots);

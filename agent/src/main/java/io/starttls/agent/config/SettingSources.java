@@ -70,9 +70,18 @@ public final class SettingSources {
                         + (n == entries.length - 1 ? ShellSplit.hint() : ""));
             }
             int eq = entry.indexOf('=');
+            String previousKey = n == 0 || entries[n - 1].indexOf('=') < 0 ? ""
+                    : entries[n - 1].substring(0, entries[n - 1].indexOf('=')).trim();
+            if (AgentArguments.isSecret(previousKey) && (eq < 0 || !AgentArguments.isKnownKey(entry.substring(0, eq).trim()))) {
+                // The rest of a password cut at a comma: say so, show none of it.
+                throw new ConfigException("entry " + (n + 1) + " of the agent arguments (not shown) follows "
+                        + "truststore-password= and is not a setting: a value cannot contain a comma; give such a "
+                        + "password in truststore-password-file=PATH or STARTTLS_AGENT_TRUSTSTORE_PASSWORD");
+            }
             if (eq < 0) {
                 throw new ConfigException("entry " + (n + 1) + " of the agent arguments"
-                        + (AgentArguments.isKnownKey(entry) || entry.matches("[0-9:]{1,40}") ? " ('" + entry + "')" : "")
+                        + (AgentArguments.isKnownKey(entry) || continuesAList(n > 0 ? entries[n - 1] : "", entry)
+                                ? " ('" + entry + "')" : "")
                         + " has no value: " + noValueHint(n > 0 ? entries[n - 1] : "", entry));
             }
             String key = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
@@ -84,10 +93,18 @@ public final class SettingSources {
         return out;
     }
 
+    /**
+     * True for {@code 587} after {@code smtp-ports=25}: the rest of a list cut at a comma. Only
+     * then is the entry quoted: a piece of a password cut at a comma never is.
+     */
+    private static boolean continuesAList(String previous, String entry) {
+        String previousKey = previous.contains("=") ? previous.substring(0, previous.indexOf('=')).trim() : "";
+        return entry.matches("[0-9:]{1,40}") && previousKey.endsWith("-ports");
+    }
+
     /** {@code smtp-ports=25,587}: the comma ended the list; say that lists take colons. */
     private static String noValueHint(String previous, String entry) {
-        String previousKey = previous.contains("=") ? previous.substring(0, previous.indexOf('=')).trim() : "";
-        if (entry.matches("[0-9:]{1,40}") && (previousKey.endsWith("-ports") || previousKey.equals("app-managed"))) {
+        if (continuesAList(previous, entry)) {
             return "the items of a list are separated by colons, not commas: write "
                     + previous.trim() + ":" + entry;
         }
@@ -151,7 +168,7 @@ public final class SettingSources {
                 StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 number++;
-                String text = line.trim();
+                String text = (number == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line).trim();
                 if (text.isEmpty() || text.startsWith("#") || text.startsWith("!")) {
                     continue;
                 }

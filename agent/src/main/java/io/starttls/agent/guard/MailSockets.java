@@ -154,11 +154,11 @@ public final class MailSockets {
             return;
         }
         boolean enforce = policy.enforces();
-        String address = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+        String address = addressOf(remote);
         String detail = "a java.nio SocketChannel, which the agent cannot upgrade"
                 + (enforce ? "; refused at connect (mode=enforce)" : "; it went on unguarded");
         audit(new AuditRecord.Builder()
-                .destination(remote.getHostString(), address, remote.getPort())
+                .destination(hostOf(remote), address, remote.getPort())
                 .policy(protocol.word(), policy.mode().word(), policy.verifyWord())
                 .rule(policy.rule(), policy.mode() == Mode.TESTING)
                 .outcome(enforce ? Outcome.BLOCKED : Outcome.PLAINTEXT_OBSERVED, Reasons.NIO_NOT_GUARDED, detail)
@@ -167,7 +167,7 @@ public final class MailSockets {
                 .build());
         if (enforce) {
             Throwables.sneakyThrow(new IOException("starttls-agent refused the " + protocol.word()
-                    + " connection to " + remote.getHostString() + ":" + remote.getPort() + ": " + detail
+                    + " connection to " + hostOf(remote) + ":" + remote.getPort() + ": " + detail
                     + " [" + Reasons.NIO_NOT_GUARDED + "]; try again later"));
         }
     }
@@ -232,11 +232,16 @@ public final class MailSockets {
             if (guard instanceof GuardedConnection) {
                 return (GuardedConnection) guard;
             }
-            if (guard == Untouched.OFF) {
-                return null;
-            }
             Destination to = destination != null ? destination : Destination.of(socket, access);
             Policy policy = config.policies().policyFor(to.host(), to.address(), to.port(), protocol);
+            if (guard == Untouched.OFF) {
+                // Left alone as an off destination, then named by its library as a tunnel to
+                // another one: too late to guard (the application has the plain streams).
+                if (proxied && policy.mode() != Mode.OFF) {
+                    tunnelTooLate(socket, to, protocol, policy);
+                }
+                return null;
+            }
             if (policy.mode() == Mode.OFF) {
                 if (guard instanceof UnlistedConnection) {
                     ((UnlistedConnection) guard).notMail(); // its watcher passes everything through
@@ -343,8 +348,42 @@ public final class MailSockets {
     }
 
     private Policy policyOf(InetSocketAddress remote, MailProtocol protocol) {
-        String address = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
-        return config.policies().policyFor(remote.getHostString(), address, remote.getPort(), protocol);
+        return config.policies().policyFor(hostOf(remote), addressOf(remote), remote.getPort(), protocol);
+    }
+
+    /**
+     * The name the application gave for {@code remote} (or its literal): never the reverse-DNS name
+     * that {@code getHostString()} returns once anything asked for the address's host name.
+     */
+    private String hostOf(InetSocketAddress remote) {
+        if (remote.getAddress() == null) {
+            return remote.getHostString(); // unresolved: the name as given
+        }
+        String name = access.originalHostName(remote.getAddress());
+        return name == null || name.isEmpty() ? remote.getAddress().getHostAddress() : name;
+    }
+
+    private static String addressOf(InetSocketAddress remote) {
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+
+    /** Fail closed where the tunnel's destination is enforced; say it in every mode. */
+    private void tunnelTooLate(Socket socket, Destination to, MailProtocol protocol, Policy policy) {
+        boolean enforce = policy.enforces();
+        String detail = "the proxy's own destination is off, so the socket was left alone before the mail library "
+                + "named " + to.host() + ":" + to.port() + " as its tunnel's end"
+                + (enforce ? "; closed (mode=enforce)" : "; it went on unguarded");
+        if (enforce) {
+            Transport.closeQuietly(socket);
+        }
+        audit(new AuditRecord.Builder()
+                .destination(to.host(), to.address(), to.port())
+                .policy(protocol.word(), policy.mode().word(), policy.verifyWord())
+                .rule(policy.rule(), policy.mode() == Mode.TESTING)
+                .outcome(enforce ? Outcome.BLOCKED : Outcome.PLAINTEXT_OBSERVED, Reasons.AGENT_FAULT, detail)
+                .foundBy(FoundBy.LIBRARY.word(), null)
+                .appClass(to.appClass())
+                .build());
     }
 
     /** Whether a fault on this socket must fail closed: its policy enforces (or, not knowing it, any does). */

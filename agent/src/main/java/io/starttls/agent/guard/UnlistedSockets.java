@@ -33,9 +33,8 @@ public final class UnlistedSockets {
         if (!config.conversation() || guard == Untouched.OFF) {
             return raw;
         }
-        if (guard == null && config.policies().anyOff() && offWhateverItCarries(socket)) {
-            return raw;
-        }
+        // Watched even when its destination's policy is off: a mail library may still name another
+        // destination for it (a proxy's tunnel), whose policy then decides.
         UnlistedConnection connection = guard instanceof UnlistedConnection ? (UnlistedConnection) guard
                 : sniffer(socket);
         if (connection == null) {
@@ -110,20 +109,6 @@ public final class UnlistedSockets {
             access.setGuard(socket, connection);
             return connection;
         }
-    }
-
-    /** A destination whose policy is off for every protocol is not even watched. */
-    private boolean offWhateverItCarries(Socket socket) {
-        Destination to = Destination.of(socket, access, false);
-        if (!config.policies().offForEveryProtocol(to.host(), to.address(), to.port())) {
-            return false;
-        }
-        synchronized (access) {
-            if (access.guardOf(socket) == null) {
-                access.setGuard(socket, Untouched.OFF);
-            }
-        }
-        return access.guardOf(socket) == Untouched.OFF;
     }
 
     private static boolean carriedByAgent(Socket socket) {

@@ -33,6 +33,9 @@ public final class TlsUpgrader {
     private final Policy policy;
     private final SSLSocketFactory factory;
     private final String[] protocols;
+    // What the handshake offers: the versions from min-tls, or under mode=testing every version the
+    // JDK enables, since testing encrypts whatever it can and reports a version enforce would refuse.
+    private final String[] offered;
     private final PolicyTrustManager trust;
     private final String trustStoreProblem;
 
@@ -62,6 +65,7 @@ public final class TlsUpgrader {
         context.init(null, new TrustManager[] {trust}, null);
         this.factory = context.getSocketFactory();
         this.protocols = protocolsFrom(policy.minTls(), context.getSupportedSSLParameters().getProtocols());
+        this.offered = refuses ? protocols : protocolsFrom("TLSv1", context.getSupportedSSLParameters().getProtocols());
     }
 
     /** Why the trust store could not be used, when the policy went on without it; else null. */
@@ -98,15 +102,25 @@ public final class TlsUpgrader {
             SSLSocket tls = (SSLSocket) factory.createSocket(plain, host, port, false);
             tls.setUseClientMode(true);
             SSLParameters params = tls.getSSLParameters();
-            params.setProtocols(protocols);
+            params.setProtocols(offered);
             tls.setSSLParameters(params);
             long started = System.currentTimeMillis();
             tls.startHandshake();
             SSLSession session = tls.getSession();
-            return new EstablishedTls(tls, TlsDetails.of(session, trust.judge(chain(session), "UNKNOWN", host), started));
+            return new EstablishedTls(tls, TlsDetails.of(session, withVersion(trust.judge(chain(session), "UNKNOWN",
+                    host), session.getProtocol()), started));
         } catch (IOException e) {
             throw failure(e);
         }
+    }
+
+    /** Under testing, a version older than min-tls is what enforce would have refused first. */
+    private ServerTrust withVersion(ServerTrust judged, String version) {
+        if (Arrays.asList(protocols).contains(version)) {
+            return judged;
+        }
+        return new ServerTrust(judged.level(), Reasons.TLS_HANDSHAKE_FAILED, "the server chose " + version
+                + ", older than min-tls=" + policy.minTls());
     }
 
     private static X509Certificate[] chain(SSLSession session) {

@@ -63,16 +63,28 @@ class PolicyRulesTest {
     void hostsMatchWithoutCaseOrTrailingDotAndAddressesAsTheSocketHasThem() throws Exception {
         PolicyRules r = rules("", "Mail.Example.COM. enforce", "127.0.0.1:2525 off", "[::1]:2525 monitor");
         assertEquals(Mode.ENFORCE, r.policyFor("mail.example.com", "192.0.2.7", 25, MailProtocol.SMTP).mode());
-        assertEquals(Mode.OFF, r.policyFor("localhost", "127.0.0.1", 2525, MailProtocol.SMTP).mode());
-        assertEquals(Mode.MONITOR, r.policyFor("localhost", "0:0:0:0:0:0:0:1", 2525, MailProtocol.SMTP).mode());
-        assertTrue(r.offForEveryProtocol("x", "127.0.0.1", 2525));
+        assertEquals(Mode.OFF, r.policyFor("127.0.0.1", "127.0.0.1", 2525, MailProtocol.SMTP).mode());
+        assertEquals(Mode.MONITOR, r.policyFor("::1", "0:0:0:0:0:0:0:1", 2525, MailProtocol.SMTP).mode());
+        assertEquals(Mode.MONITOR, r.policyFor("::1%lo", "0:0:0:0:0:0:0:1%lo", 2525, MailProtocol.SMTP).mode(),
+                "a scoped address is the same address");
+        assertTrue(r.offForEveryProtocol("127.0.0.1", "127.0.0.1", 2525));
+    }
+
+    @Test
+    void anAddressRuleNeverDecidesForAnApplicationThatUsedAName() throws Exception {
+        // What a name resolves to (or is spoofed to) must not move it under another rule.
+        PolicyRules r = rules("mode=enforce", ".example.test enforce", "127.0.0.1 off", "127.0.0.1:2525 off");
+        assertEquals(Mode.ENFORCE, r.policyFor("relay.example.test", "127.0.0.1", 25, MailProtocol.SMTP).mode());
+        assertEquals(Mode.ENFORCE, r.policyFor("localhost", "127.0.0.1", 2525, MailProtocol.SMTP).mode());
+        assertEquals(Mode.OFF, r.policyFor("127.0.0.1", "127.0.0.1", 25, MailProtocol.SMTP).mode());
     }
 
     @Test
     void overridesInheritTheGlobalSettingsTheyDoNotName() throws Exception {
         PolicyRules r = rules("verify=ca,min-tls=TLSv1.3", "a.example enforce", "b.example enforce min-tls=TLSv1.2",
                 "c.example opportunistic verify=none");
-        assertEquals(Verify.CA, r.policyFor("a.example", "x", 25, null).verify(), "an explicit global verify");
+        assertEquals(Verify.HOST, r.policyFor("a.example", "x", 25, null).verify(),
+                "a global verify does not weaken (or change) a rule: its mode's default applies");
         assertEquals("TLSv1.3", r.policyFor("a.example", "x", 25, null).minTls());
         assertEquals("TLSv1.2", r.policyFor("b.example", "x", 25, null).minTls());
         assertEquals(Verify.NONE, r.policyFor("c.example", "x", 25, null).verify());
@@ -108,12 +120,26 @@ class PolicyRulesTest {
                 + "'/nonexistent.pem'"));
         assertTrue(error("a.example enforce protocol=ftp").contains("protocol must be one of smtp, imap, pop3"));
         assertTrue(error("a.example enforce verify=ca verify=host").contains("'verify' is given twice in one rule"));
+        assertTrue(error(".0.0.1 enforce").contains("an address has no subdomains"));
+        String misplaced = error("a.example truststore-password=hunter2 enforce");
+        assertTrue(misplaced.startsWith("FILE line 1: the second word is not a mode"), misplaced);
+        String spaced = error("a.example enforce truststore=/etc/hosts truststore-password=correct horse");
+        assertTrue(spaced.contains("a word that is not key=value (not shown)"), spaced);
+        for (String e : new String[] {misplaced, spaced}) {
+            assertTrue(!e.contains("hunter2") && !e.contains("horse"), "no piece of a password: " + e);
+        }
         String secret = error("a.example enforce truststore-password=hunter2");
         assertTrue(secret.contains("without truststore=PATH"), secret);
         assertTrue(!secret.contains("hunter2"), "a password is never shown");
         String pinAndCa = error("a.example enforce verify=ca pin=cert-sha256:"
                 + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
         assertTrue(pinAndCa.contains("a pin replaces CA trust"), pinAndCa);
+    }
+
+    @Test
+    void aByteOrderMarkIsNotAMistake() throws Exception {
+        PolicyRules r = rules("", "\uFEFFmail.example.com enforce");
+        assertEquals(Mode.ENFORCE, r.policyFor("mail.example.com", "x", 25, null).mode());
     }
 
     @Test

@@ -105,6 +105,17 @@ class SettingSourcesTest {
     }
 
     @Test
+    void aPasswordCutAtACommaIsNeverQuoted() {
+        for (String args : new String[] {"truststore-password=12,3456", "truststore-password=abc,def=ghi",
+            "truststore-password=abc,verify"}) {
+            String e = error(args, null, null);
+            assertFalse(e.contains("3456") || e.contains("def") || e.contains("verify") || e.contains("abc"), e);
+            assertTrue(e.startsWith("entry 2 of the agent arguments (not shown) follows truststore-password= and is not "
+                    + "a setting"), e);
+        }
+    }
+
+    @Test
     void theShellSplitIsRecognisedInTheMainClass() {
         assertEquals("verify=host", ShellSplit.strayArguments("verify=host -jar app.jar"));
         assertEquals("verify=host,truststore-password=(not shown)",
