@@ -104,7 +104,7 @@ public final class StartTlsAgent {
             return;
         }
         if (config.logEnabled()) {
-            System.err.println("starttls-agent " + version() + " started: " + EffectiveConfig.summary(config));
+            startLine("starttls-agent " + version() + " started: " + EffectiveConfig.summary(config));
         }
     }
 
@@ -128,6 +128,16 @@ public final class StartTlsAgent {
             System.err.println("starttls-agent: WARNING " + where + "; the first one is in force (" + first
                     + ") and the second one's settings are ignored (" + ignored + "): remove one of them");
         }
+    }
+
+    /**
+     * The start-up line, as bytes: the first println on System.err would set up its character
+     * encoder, which costs every JVM several milliseconds at start-up.
+     */
+    private static void startLine(String line) {
+        byte[] bytes = (line + System.lineSeparator()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.err.write(bytes, 0, bytes.length);
+        System.err.flush();
     }
 
     static String version() {

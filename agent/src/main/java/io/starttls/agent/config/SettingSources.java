@@ -117,12 +117,7 @@ public final class SettingSources {
         if (properties == null) {
             return out;
         }
-        List<String> names = new ArrayList<String>(properties.stringPropertyNames());
-        java.util.Collections.sort(names);
-        for (String name : names) {
-            if (!name.startsWith(PROPERTY_PREFIX)) {
-                continue;
-            }
+        for (String name : ours(properties.stringPropertyNames(), PROPERTY_PREFIX)) {
             String key = name.substring(PROPERTY_PREFIX.length()).toLowerCase(Locale.ROOT);
             if (!AgentArguments.isKnownKey(key) || key.equals("help")) {
                 throw new ConfigException("unknown system property " + printableName(name) + " (its value is not "
@@ -139,12 +134,7 @@ public final class SettingSources {
         if (environment == null) {
             return out;
         }
-        List<String> names = new ArrayList<String>(environment.keySet());
-        java.util.Collections.sort(names);
-        for (String name : names) {
-            if (!name.startsWith(ENVIRONMENT_PREFIX)) {
-                continue;
-            }
+        for (String name : ours(environment.keySet(), ENVIRONMENT_PREFIX)) {
             String key = name.substring(ENVIRONMENT_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '-');
             if (!AgentArguments.isKnownKey(key) || key.equals("help")) {
                 throw new ConfigException("unknown environment variable " + printableName(name) + " (its value is "
@@ -152,6 +142,20 @@ public final class SettingSources {
                         + "- as _ (STARTTLS_AGENT_MODE, STARTTLS_AGENT_TRUSTSTORE_PASSWORD)");
             }
             out.add(new Setting(key, environment.get(name).trim(), Source.environment()));
+        }
+        return out;
+    }
+
+    /** The names with our prefix, in a stable order (sorted only when there is more than one). */
+    private static List<String> ours(java.util.Collection<String> names, String prefix) {
+        List<String> out = new ArrayList<String>();
+        for (String name : names) {
+            if (name.startsWith(prefix)) {
+                out.add(name);
+            }
+        }
+        if (out.size() > 1) {
+            java.util.Collections.sort(out);
         }
         return out;
     }

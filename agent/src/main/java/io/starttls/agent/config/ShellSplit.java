@@ -24,7 +24,13 @@ public final class ShellSplit {
         if (javaCommand == null || javaCommand.isEmpty()) {
             return null;
         }
-        String first = javaCommand.trim().split("\\s+", 2)[0];
+        // No regular expression here: this runs in every JVM's premain, and java.util.regex is not loaded yet.
+        String command = javaCommand.trim();
+        int space = 0;
+        while (space < command.length() && !Character.isWhitespace(command.charAt(space))) {
+            space++;
+        }
+        String first = command.substring(0, space);
         String entries = first.startsWith(",") ? first.substring(1) : first;
         if (entries.isEmpty() || !entries.contains("=")) {
             return null;
