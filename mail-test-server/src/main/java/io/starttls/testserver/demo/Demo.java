@@ -88,9 +88,10 @@ public final class Demo {
         }
         System.out.println();
         System.out.println("In the log lines, \"Untrusted TLS connection established\" means encrypted, but the "
-                + "server's certificate was not checked (verify=none, the opportunistic default): it protects "
-                + "against listening, not against a server in the middle. With verify=ca it says \"Trusted\", "
-                + "with verify=host (enforce's default) \"Verified\".");
+                + "server's certificate does not lead to a root this JVM trusts (the demo server's test CA is not "
+                + "among the JDK's roots): it protects against listening, and under verify=none (the opportunistic "
+                + "default) not against a server in the middle. \"Trusted\" is a trusted chain that names another "
+                + "host, \"Verified\" a trusted chain that names the host the application connected to.");
     }
 
     private static File jarOf(File root, App app) {
