@@ -386,6 +386,39 @@ class RolloutTest {
     }
 
     @Test
+    void anOffRuleLeavesAMailLibrarysSessionUntouched() throws Exception {
+        try (ScriptedMailServer fax = smtp(ServerScript.smtp().startTls(ServerScript.StartTls.HIDE))) {
+            File policy = policyFile("*:" + fax.port() + "  off  # the fax gateway");
+            RunResult run = AgentRun.testClient(io.starttls.it.clients.JavaMailSettingsClient.class,
+                    String.valueOf(fax.port()), Secrets.SMTP_USER, Secrets.SMTP_PASSWORD)
+                    .agent("mode=enforce,policy-file=" + policy).run();
+
+            assertTrue(run.stdout.contains("RESULT: message sent"), "JavaMail went on as without the agent: " + run);
+            assertTrue(run.audit.isEmpty(), run::toString);
+            RecordedSession session = fax.finishedSession(0, 10, TimeUnit.SECONDS);
+            assertFalse(session.clearCommands().contains("EHLO [127.0.0.1]"), "the agent said nothing: " + session);
+        }
+    }
+
+    @Test
+    void aTrustStoreThatCannotBeReadBlocksWhereCertificatesAreCheckedAndOnlyThere() throws Exception {
+        String wrong = "truststore=" + trust.store() + ",truststore-password=wrong-one";
+        try (ScriptedMailServer relay = smtp(ServerScript.smtp())) {
+            RunResult checked = AgentRun.testClient(MultiDestinationSender.class, "localhost:" + relay.port())
+                    .agent("mode=opportunistic,verify=ca,smtp-ports=" + relay.port() + "," + wrong).run();
+            assertTrue(checked.stdout.contains("FAILED"), "opportunistic with verify=ca fails closed: " + checked);
+            assertEquals("truststore-unusable", checked.onlyRecord().get("reason"), checked::toString);
+
+            RunResult encryptOnly = AgentRun.testClient(MultiDestinationSender.class, "localhost:" + relay.port())
+                    .agent("mode=opportunistic,verify=none,smtp-ports=" + relay.port() + "," + wrong).run();
+            assertTrue(encryptOnly.stdout.contains("SENT"), "verify=none needs no trust store: " + encryptOnly);
+            assertEquals("upgraded", encryptOnly.onlyRecord().get("outcome"));
+            assertEquals("untrusted", encryptOnly.onlyRecord().get("trust"));
+            assertTrue(encryptOnly.stderr.contains("its certificates are reported as Untrusted"), encryptOnly::toString);
+        }
+    }
+
+    @Test
     void theLikelyMistakesGetClearWords() throws Exception {
         RunResult comma = AgentRun.testClient(HelloWorld.class).agent("smtp-ports=25,587").noAuditLog().run();
         assertEquals(2, comma.exitCode);

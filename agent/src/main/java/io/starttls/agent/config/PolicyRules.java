@@ -12,19 +12,15 @@ import java.util.List;
 public final class PolicyRules {
     private final Policy global;
     private final List<Rule> rules;
-    private final boolean anyOff;
     private final boolean anyEnforce;
 
     PolicyRules(Policy global, List<Rule> rules) {
         this.global = global;
         this.rules = Collections.unmodifiableList(new ArrayList<Rule>(rules));
-        boolean off = global.mode() == Mode.OFF;
         boolean enforce = global.enforces();
         for (Rule r : rules) {
-            off |= r.policy.mode() == Mode.OFF;
             enforce |= r.policy.enforces();
         }
-        this.anyOff = off;
         this.anyEnforce = enforce;
     }
 
@@ -46,11 +42,6 @@ public final class PolicyRules {
 
     public Policy global() {
         return global;
-    }
-
-    /** True when some destination may be off: only then is it worth resolving a policy before mail is seen. */
-    public boolean anyOff() {
-        return anyOff;
     }
 
     /** True when some destination is enforced: start-up must then fail closed. */
@@ -101,15 +92,5 @@ public final class PolicyRules {
             }
         }
         return best == null ? global : best.policy;
-    }
-
-    /** True when this destination is off whatever its protocol turns out to be. */
-    public boolean offForEveryProtocol(String host, String address, int port) {
-        for (MailProtocol p : MailProtocol.values()) {
-            if (policyFor(host, address, port, p).mode() != Mode.OFF) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -73,11 +73,6 @@ public final class TlsUpgrader {
         return trustStoreProblem;
     }
 
-    /** Loads a destination's trust, as the agent will: for start-up checks and the config command. */
-    public static X509TrustManager trustManager(Policy policy) throws GeneralSecurityException, IOException {
-        return TrustStores.trustManager(policy.trust());
-    }
-
     static String[] protocolsFrom(String minimum, String[] supported) {
         int min = Arrays.asList(VERSIONS_OLDEST_FIRST).indexOf(minimum);
         List<String> out = new ArrayList<String>();
