@@ -36,10 +36,14 @@ final class Destination {
     /** @param withCaller false: no application class (it costs a walk of the stack) */
     static Destination of(Socket socket, SocketAccess access, boolean withCaller) {
         InetAddress remote = socket.getInetAddress();
-        String literal = remote.getHostAddress();
-        String name = access.originalHostName(remote);
-        return new Destination(name == null || name.isEmpty() ? literal : name, literal, socket.getPort(),
+        return new Destination(hostOf(remote, access), remote.getHostAddress(), socket.getPort(),
                 withCaller ? CallerLocator.applicationClass() : null);
+    }
+
+    /** The name {@code remote} was made from, or its literal: never a reverse-DNS name. */
+    static String hostOf(InetAddress remote, SocketAccess access) {
+        String name = access.originalHostName(remote);
+        return name == null || name.isEmpty() ? remote.getHostAddress() : name;
     }
 
     /** A socket to a proxy that tunnels to {@code host:port}: the record names the real destination. */

@@ -356,11 +356,8 @@ public final class MailSockets {
      * that {@code getHostString()} returns once anything asked for the address's host name.
      */
     private String hostOf(InetSocketAddress remote) {
-        if (remote.getAddress() == null) {
-            return remote.getHostString(); // unresolved: the name as given
-        }
-        String name = access.originalHostName(remote.getAddress());
-        return name == null || name.isEmpty() ? remote.getAddress().getHostAddress() : name;
+        // Unresolved: the name as given.
+        return remote.getAddress() == null ? remote.getHostString() : Destination.hostOf(remote.getAddress(), access);
     }
 
     private static String addressOf(InetSocketAddress remote) {
