@@ -70,11 +70,16 @@ public final class AuditFormat {
                 + (Boolean.TRUE.equals(r.tls.resumed()) ? ", session resumed" : "");
     }
 
-    public static String jsonLine(AuditRecord r) {
+    /** A record's time as the JSON line writes it: ISO 8601 in UTC, to the millisecond. */
+    static String isoTime(long millis) {
         SimpleDateFormat iso = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
         iso.setTimeZone(TimeZone.getTimeZone("UTC"));
+        return iso.format(new Date(millis));
+    }
+
+    public static String jsonLine(AuditRecord r) {
         StringBuilder j = new StringBuilder(512).append('{');
-        field(j, "time", iso.format(new Date(r.timeMillis)));
+        field(j, "time", isoTime(r.timeMillis));
         field(j, "host", r.host);
         field(j, "address", r.address);
         j.append(",\"port\":").append(r.port);

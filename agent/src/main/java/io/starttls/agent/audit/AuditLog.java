@@ -1,9 +1,6 @@
 package io.starttls.agent.audit;
 
 import java.io.File;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import io.starttls.agent.protocol.Printable;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -11,21 +8,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes each record as a human line through the agent's own (relocated) SLF4J, and as a JSON
- * line to the audit file when one is configured. Created on the first mail connection, so that
+ * line to the audit file when one is configured, and counts it for JMX ({@link LiveCounters}). Created on the first mail connection, so that
  * logging costs nothing at start-up.
  */
 public final class AuditLog {
     private static final int MAX_LINE = 4000;
     private final Logger log;
-    private final File jsonFile;
-    private OutputStream json;
+    private final AuditFile jsonFile;
+    private final LiveCounters counters;
 
     public AuditLog(boolean humanLines, File jsonFile) {
         this.log = humanLines ? AgentLogger.get() : null;
-        this.jsonFile = jsonFile;
+        this.jsonFile = jsonFile == null ? null : new AuditFile(jsonFile, this::complain);
+        this.counters = LiveCounters.start(this::complain);
     }
 
     public void write(AuditRecord record) {
+        counters.count(record);
         if (log != null) {
             // Printable: certificate names and server text are chosen by the server, and a line
             // feed in them would forge a log line of its own.
@@ -49,7 +48,7 @@ public final class AuditLog {
             }
         }
         if (jsonFile != null) {
-            writeJson(AuditFormat.jsonLine(record));
+            jsonFile.append((AuditFormat.jsonLine(record) + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -60,17 +59,14 @@ public final class AuditLog {
         }
     }
 
-    private synchronized void writeJson(String line) {
-        try {
-            if (json == null) {
-                json = new FileOutputStream(jsonFile, true);
-            }
-            json.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            json.flush();
-        } catch (IOException e) {
-            if (log != null) {
-                log.error("cannot write the audit log " + jsonFile + ": " + e.getMessage());
-            }
+    /** Trouble with the audit file: on standard error even with log=off, since records are being lost. */
+    private void complain(boolean error, String text) {
+        if (log == null) {
+            System.err.println("starttls-agent: " + (error ? "ERROR " : "") + text);
+        } else if (error) {
+            log.error(text);
+        } else {
+            log.warn(text);
         }
     }
 
