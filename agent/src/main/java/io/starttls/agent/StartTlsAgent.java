@@ -32,28 +32,47 @@ public final class StartTlsAgent {
     }
 
     /**
-     * {@code java -jar starttls-agent.jar} prints the reference; {@code ... config [arguments]}
-     * prints the effective policy, with the same errors as at start-up.
+     * {@code java -jar starttls-agent.jar} prints the reference; {@code config [arguments]} the
+     * effective policy, with the same errors as at start-up; {@code check HOST:PORT} probes a
+     * server as the agent would connect to it; {@code report FILE...} rolls up audit logs.
      */
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("config")) {
-            String arguments = String.join(",", java.util.Arrays.copyOfRange(args, 1, args.length));
-            try {
-                AgentConfig config = AgentArguments.load(arguments, System.getProperties(), System.getenv());
-                System.out.print(EffectiveConfig.describe(config, version()));
-                System.out.flush();
-                System.exit(EffectiveConfig.trustStoresUsable(config, System.out) ? 0 : EXIT_BAD_ARGUMENTS);
-            } catch (ConfigException e) {
-                stop("starttls-agent: " + e.getMessage(), EXIT_BAD_ARGUMENTS);
-            }
-            return;
+        String command = args.length == 0 ? "help" : args[0];
+        String[] rest = java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "config":
+                System.exit(config(rest));
+                return;
+            case "check":
+                System.exit(io.starttls.agent.check.CheckCommand.run(rest, System.getProperties(), System.getenv(),
+                        System.out, System.err));
+                return;
+            case "report":
+                System.exit(io.starttls.agent.report.ReportCommand.run(rest, System.in, System.out, System.err,
+                        System.console() != null));
+                return;
+            case "help":
+            case "--help":
+                System.out.println(AgentArguments.reference());
+                return;
+            default:
+                stop("starttls-agent: unknown command '" + (command.matches("[a-z-]{1,20}") ? command : "?")
+                        + "': the commands are check HOST:PORT, report FILE..., config [key=value,...] and help; the "
+                        + "agent itself is started with -javaagent:starttls-agent.jar", EXIT_BAD_ARGUMENTS);
         }
-        if (args.length > 0 && !args[0].equals("help") && !args[0].equals("--help")) {
-            stop("starttls-agent: unknown command '" + (args[0].matches("[a-z-]{1,20}") ? args[0] : "?")
-                    + "': the commands are config [key=value,...] and help; the agent itself is started with "
-                    + "-javaagent:starttls-agent.jar", EXIT_BAD_ARGUMENTS);
+    }
+
+    private static int config(String[] args) {
+        String arguments = String.join(",", args);
+        try {
+            AgentConfig config = AgentArguments.load(arguments, System.getProperties(), System.getenv());
+            System.out.print(EffectiveConfig.describe(config, version()));
+            System.out.flush();
+            return EffectiveConfig.trustStoresUsable(config, System.out) ? 0 : EXIT_BAD_ARGUMENTS;
+        } catch (ConfigException e) {
+            System.err.println("starttls-agent: " + e.getMessage());
+            return EXIT_BAD_ARGUMENTS;
         }
-        System.out.println(AgentArguments.reference());
     }
 
     private static void start(String arguments, Instrumentation inst) {

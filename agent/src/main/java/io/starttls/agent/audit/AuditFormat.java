@@ -121,7 +121,13 @@ public final class AuditFormat {
         if (j.length() > 1) {
             j.append(',');
         }
-        j.append('"').append(name).append("\":\"");
+        j.append('"').append(name).append("\":");
+        quote(j, value);
+    }
+
+    /** A JSON string, in ASCII alone: what a server chose (names, replies) cannot break the line. */
+    public static void quote(StringBuilder j, String value) {
+        j.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\\') {

@@ -7,11 +7,11 @@ import io.starttls.agent.vocabulary.Reasons;
  * One deadline for the whole negotiation: the plain-text dialogue and the TLS handshake. A server
  * that drips a byte at a time cannot stretch it, because every read gets only what is left.
  */
-final class Deadline {
+public final class Deadline {
     private final long endNanos;
     private final int timeoutMillis;
 
-    Deadline(int timeoutMillis) {
+    public Deadline(int timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
         this.endNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
     }
@@ -21,7 +21,7 @@ final class Deadline {
     }
 
     /** What is left, at least 1 ms; past the deadline, the timeout. */
-    int remainingMillis() throws NegotiationException {
+    public int remainingMillis() throws NegotiationException {
         long left = (endNanos - System.nanoTime()) / 1_000_000L;
         if (left <= 0) {
             throw expired();

@@ -18,8 +18,13 @@ import java.util.Arrays;
  * line length. It reads in blocks; bytes beyond the current line stay in its buffer, where
  * {@link #hasUnreadBytes()} sees them.
  */
-final class RawLineChannel implements LineChannel {
-    private final Transport transport;
+public final class RawLineChannel implements LineChannel {
+    /** Sets the socket's read timeout to what is left of the deadline before each read. */
+    public interface ReadTimeout {
+        void set(int millis) throws java.net.SocketException;
+    }
+
+    private final ReadTimeout timeout;
     private final InputStream in;
     private final OutputStream out;
     private final Deadline deadline;
@@ -28,8 +33,8 @@ final class RawLineChannel implements LineChannel {
     private int pos;
     private int limit;
 
-    RawLineChannel(Transport transport, InputStream in, OutputStream out, Deadline deadline, int maxLine) {
-        this.transport = transport;
+    public RawLineChannel(ReadTimeout timeout, InputStream in, OutputStream out, Deadline deadline, int maxLine) {
+        this.timeout = timeout;
         this.in = in;
         this.out = out;
         this.deadline = deadline;
@@ -108,7 +113,7 @@ final class RawLineChannel implements LineChannel {
     }
 
     private void fill() throws IOException {
-        transport.setNegotiationTimeout(deadline.remainingMillis());
+        timeout.set(deadline.remainingMillis());
         int n;
         try {
             n = in.read(buffer, 0, buffer.length);

@@ -41,7 +41,7 @@ final class SessionSetup {
             // The negotiation alternates short writes and reads: Nagle's algorithm would hold each
             // write until the server's delayed ACK. TLS records are whole writes, so it stays off.
             socket.setTcpNoDelay(true);
-            RawLineChannel channel = new RawLineChannel(transport, transport.in(), transport.out(), deadline,
+            RawLineChannel channel = new RawLineChannel(transport::setNegotiationTimeout, transport.in(), transport.out(), deadline,
                     config.maxLineBytes());
             byte[] greetingRead = c.greetingRead();
             if (greetingRead != null) {
@@ -157,7 +157,7 @@ final class SessionSetup {
         try {
             Socket replacement = transport.reconnect(deadline.remainingMillis());
             transport.replaceWith(replacement, null, null); // before its streams are asked for: raw ones
-            RawLineChannel channel = new RawLineChannel(transport, transport.in(), transport.out(), deadline,
+            RawLineChannel channel = new RawLineChannel(transport::setNegotiationTimeout, transport.in(), transport.out(), deadline,
                     config.maxLineBytes());
             byte[] greeting = Dialects.readGreeting(c.protocol, channel);
             transport.restoreApplicationTimeout();

@@ -37,7 +37,7 @@ public final class Dialects {
     }
 
     /** RFC 5321 §4.1.3 address literal: no DNS look-up, and true to the connection. */
-    static String addressLiteral(InetAddress local) {
+    public static String addressLiteral(InetAddress local) {
         if (local == null) {
             return "[127.0.0.1]";
         }

@@ -37,6 +37,7 @@ public final class TlsUpgrader {
     // JDK enables, since testing encrypts whatever it can and reports a version enforce would refuse.
     private final String[] offered;
     private final PolicyTrustManager trust;
+    private final X509TrustManager trusted;
     private final String trustStoreProblem;
 
     /**
@@ -45,8 +46,20 @@ public final class TlsUpgrader {
      *     Untrusted, and {@link #trustStoreProblem()} says why)
      */
     public TlsUpgrader(Policy policy) throws GeneralSecurityException, IOException {
+        this(policy, policy.mode() != Mode.TESTING);
+    }
+
+    /**
+     * For the check command: the policy's TLS context, but the handshake accepts any certificate
+     * and any version, so that the chain can be shown and {@link #judgeAs} can judge it at every
+     * level; the session's {@link TlsDetails#trust()} says what the policy itself would refuse.
+     */
+    public static TlsUpgrader forInspection(Policy policy) throws GeneralSecurityException, IOException {
+        return new TlsUpgrader(policy, false);
+    }
+
+    private TlsUpgrader(Policy policy, boolean refuses) throws GeneralSecurityException, IOException {
         this.policy = policy;
-        boolean refuses = policy.mode() != Mode.TESTING;
         X509TrustManager trusted = null;
         String problem = null;
         if (policy.pins().isEmpty() || policy.trust().store() == null) {
@@ -60,6 +73,7 @@ public final class TlsUpgrader {
             }
         }
         this.trustStoreProblem = problem;
+        this.trusted = trusted;
         SSLContext context = SSLContext.getInstance("TLS");
         trust = new PolicyTrustManager(policy.verify(), policy.pins(), trusted, refuses);
         context.init(null, new TrustManager[] {trust}, null);
@@ -118,7 +132,20 @@ public final class TlsUpgrader {
                 + ", older than min-tls=" + policy.minTls());
     }
 
-    private static X509Certificate[] chain(SSLSession session) {
+    /**
+     * What the policy's trust store and pins make of {@code chain} at one level of verify=: the
+     * check command shows all of them side by side.
+     *
+     * @param withPins judge by the policy's pins (they replace the CA and name checks)
+     */
+    public ServerTrust judgeAs(io.starttls.agent.config.Verify verify, boolean withPins, X509Certificate[] chain,
+                               String host) throws GeneralSecurityException {
+        return new PolicyTrustManager(verify, withPins ? policy.pins() : java.util.Collections.<io.starttls.agent.config.Pin>emptyList(),
+                trusted, false).judge(chain, "UNKNOWN", host);
+    }
+
+    /** The server's X.509 chain of a session, or null when it sent none. */
+    public static X509Certificate[] chain(SSLSession session) {
         try {
             Certificate[] peer = session.getPeerCertificates();
             X509Certificate[] chain = new X509Certificate[peer.length];
