@@ -72,7 +72,7 @@ class CheckCommandTest {
         "SMTP, offered, 0, would be upgraded",
         "SMTP, hidden, 4, would be blocked: starttls-not-supported",
         "SMTP, refused, 4, would be blocked: starttls-refused",
-        "SMTP, wrong-name, 5, would be blocked: certificate-host-mismatch: the certificate is for DNS:mail.other.example, not for 127.0.0.1",
+        "SMTP, wrong-name, 5, 'would be blocked: certificate-host-mismatch: the certificate is for DNS:mail.other.example, not for 127.0.0.1'",
         "SMTP, expired, 5, would be blocked: certificate-expired",
         "SMTP, untrusted, 5, would be blocked: certificate-not-trusted",
         "SMTP, injection, 7, would be blocked: starttls-injection",

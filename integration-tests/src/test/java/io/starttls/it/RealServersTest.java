@@ -132,6 +132,36 @@ class RealServersTest {
         }
     }
 
+    /** posttls-finger's job with our policy: each real server, its verdict, and nothing sent but the probe. */
+    @ParameterizedTest(name = "check {0}")
+    @org.junit.jupiter.params.provider.CsvSource({"smtp, smtp", "submission, smtp", "imap, imap", "pop3, pop3"})
+    void theCheckCommandSeesTheRealServersAsTheAgentWould(String server, String protocol) throws Exception {
+        try (RecordingRelay relay = new RecordingRelay(servers.port(server))) {
+            io.starttls.testserver.JavaProcess.Result r = io.starttls.testserver.JavaProcess.on(Children.javaHome())
+                    .environment("STARTTLS_AGENT_TRUSTSTORE_PASSWORD", "changeit")
+                    .jar(Children.agentJar(), "check", "localhost:" + relay.port(), "--protocol", protocol,
+                            "truststore=" + servers.get("truststore")).run();
+
+            assertEquals(0, r.exitCode, r::toString);
+            assertTrue(r.stdout.contains("verdict: under mode=enforce,verify=host this destination would be upgraded"),
+                    r::toString);
+            assertTrue(r.stdout.contains("certificate is Verified"), r::toString);
+            assertTrue(r.stdout.contains("STARTTLS: offered, accepted"), r::toString);
+            if (server.equals("submission")) {
+                // Postfix offers AUTH only inside TLS: the capabilities after TLS show it, before do not.
+                String before = r.stdout.substring(0, r.stdout.indexOf("after TLS:"));
+                assertFalse(before.contains("AUTH"), r::toString);
+                assertTrue(r.stdout.substring(r.stdout.indexOf("after TLS:")).contains("250-AUTH"), r::toString);
+            }
+            String wire = relay.clientBytes();
+            for (String verb : new String[] {"AUTH", "LOGIN", "USER ", "PASS ", "AUTHENTICATE", "MAIL FROM", "RCPT",
+                "DATA"}) {
+                assertFalse(wire.contains(verb), () -> verb + " crossed in clear: " + wire);
+            }
+            assertFalse(wire.contains(Secrets.REAL_PASSWORD));
+        }
+    }
+
     @Test
     void repeatedSessionsResumeTlsWherePostfixIssuesTickets() throws Exception {
         long postfixBefore = servers.postfixLog().length();

@@ -23,6 +23,8 @@ public final class JavaProcess {
     }
 
     /** A child of the given JDK; null means the JDK running this code. */
+    private File stdin;
+
     public static JavaProcess on(File javaHome) {
         return new JavaProcess(javaHome != null ? javaHome : new File(System.getProperty("java.home")));
     }
@@ -61,6 +63,12 @@ public final class JavaProcess {
         return this;
     }
 
+    /** What the program reads on standard input (nothing, by default). */
+    public JavaProcess stdin(File file) {
+        this.stdin = file;
+        return this;
+    }
+
     public JavaProcess timeoutSeconds(long seconds) {
         this.timeoutSeconds = seconds;
         return this;
@@ -75,7 +83,8 @@ public final class JavaProcess {
     }
 
     public Result run() throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(command()).redirectInput(ProcessBuilder.Redirect.from(
+                stdin != null ? stdin : new File("/dev/null")));
         builder.environment().putAll(environment);
         Process process = builder.start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
