@@ -233,4 +233,40 @@ class CheckCommandTest {
             assertTrue(refused.stdout.contains("this destination could not be checked"), refused::toString);
         }
     }
+
+    @Test
+    void aHandshakeThatIsInjectedIntoOrDrippedIsJudgedAsTheAgentWouldWithinTheTimeout() throws Exception {
+        try (ScriptedMailServer later = new ScriptedMailServer(ServerScript.smtp()
+                .hostile(ServerScript.Hostile.INJECT_LATER_PACKET).build(), certificates);
+             ScriptedMailServer drip = new ScriptedMailServer(ServerScript.smtp()
+                     .hostile(ServerScript.Hostile.DRIP_HANDSHAKE).build(), certificates)) {
+            // Under opportunistic too: the guard blocks injection, it never goes on in clear after it.
+            JavaProcess.Result injected = check("127.0.0.1:" + later.port(), "--protocol", "smtp", "mode=opportunistic");
+            assertEquals(7, injected.exitCode, injected::toString);
+            assertTrue(injected.stdout.contains("this destination would be blocked: starttls-injection"),
+                    injected::toString);
+
+            long start = System.nanoTime();
+            JavaProcess.Result dripped = check("127.0.0.1:" + drip.port(), "--protocol", "smtp", "timeout=2s");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertEquals(7, dripped.exitCode, dripped::toString);
+            assertTrue(dripped.stdout.contains("would be blocked: negotiation-timeout"), dripped::toString);
+            assertTrue(seconds < 15, "held to the deadline, not stretched byte by byte: " + seconds + " s");
+        }
+    }
+
+    @Test
+    void aCertificateThatHoldsALineFeedCannotForgeAVerdict() throws Exception {
+        try (ScriptedMailServer forged = new ScriptedMailServer(ServerScript.smtp()
+                .certificate(TestCertificates.Kind.FORGED_NAME).build(), certificates)) {
+            JavaProcess.Result r = check("127.0.0.1:" + forged.port(), "--protocol", "smtp", trust.agentArguments());
+            for (String line : r.stdout.split("\n")) {
+                assertFalse(line.startsWith(TestCertificates.FORGED_LOG_LINE), r::toString);
+                for (char c : line.toCharArray()) {
+                    assertTrue(c >= 0x20 && c < 0x7f, () -> "a control character in: " + line);
+                }
+            }
+            assertEquals(1, r.stdout.split("\nverdict: ", -1).length - 1, r::toString);
+        }
+    }
 }

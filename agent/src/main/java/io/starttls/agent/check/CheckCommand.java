@@ -272,16 +272,17 @@ public final class CheckCommand {
         r.trustStoreProblem = upgrader.trustStoreProblem();
         EstablishedTls tls;
         try {
-            socket.setSoTimeout(deadline.remainingMillis());
-            tls = upgrader.upgrade(socket, host, port);
+            HandshakeSocket guarded = new HandshakeSocket(socket, deadline);
+            tls = upgrader.upgrade(guarded, host, port);
+            guarded.handshakeDone();
         } catch (TlsUpgradeException e) {
             r.reason = e.reason();
             r.detail = e.getMessage();
             r.verdict = Verdict.of(policy.mode(), under(policy), Verdict.Seen.TLS_FAILED, r.reason, r.detail);
             return;
         } catch (IOException e) {
-            r.reason = Reasons.NEGOTIATION_TIMEOUT;
-            r.detail = e.getMessage();
+            r.reason = Reasons.CONNECTION_CLOSED;
+            r.detail = "the connection failed before the TLS handshake: " + e.getMessage();
             r.verdict = Verdict.of(policy.mode(), under(policy), Verdict.Seen.TLS_FAILED, r.reason, r.detail);
             return;
         }
@@ -303,6 +304,8 @@ public final class CheckCommand {
             r.afterTls = afterTls(config, socket, tls, deadline);
         } finally {
             try {
+                // A server that goes silent must not hold the close_notify exchange for long.
+                tls.socket().setSoTimeout(500);
                 tls.socket().close();
             } catch (IOException e) {
                 // The plain socket is closed by the caller.

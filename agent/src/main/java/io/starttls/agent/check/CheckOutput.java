@@ -1,6 +1,7 @@
 package io.starttls.agent.check;
 
 import io.starttls.agent.audit.AuditFormat;
+import io.starttls.agent.protocol.Printable;
 import java.util.List;
 import java.util.Map;
 
@@ -9,13 +10,18 @@ final class CheckOutput {
     private CheckOutput() {
     }
 
+    /** What the server chose (certificate names, replies, details), made printable: it cannot forge a line. */
+    private static String p(String s) {
+        return s == null ? null : Printable.of(s, 1000);
+    }
+
     static String text(CheckResult r, long nowMillis) {
         StringBuilder s = new StringBuilder();
         s.append("starttls-agent check ").append(r.host).append(':').append(r.port).append(" (").append(r.protocol)
                 .append("), policy ").append(r.rule).append(": mode=").append(r.mode)
                 .append(r.verify == null ? "" : ", verify=" + r.verify).append('\n');
         if (r.connectProblem != null) {
-            s.append("cannot connect: ").append(r.connectProblem).append('\n');
+            s.append("cannot connect: ").append(p(r.connectProblem)).append('\n');
         } else {
             s.append("connected to ").append(r.host).append('[').append(r.address).append("]:").append(r.port)
                     .append('\n');
@@ -23,17 +29,17 @@ final class CheckOutput {
             s.append("STARTTLS: ").append(r.startTlsOffered ? "offered" : "not offered")
                     .append(r.startTlsOffered ? (r.startTlsAccepted ? ", accepted" : ", not accepted") : "").append('\n');
             if (r.tlsVersion != null) {
-                s.append("TLS: ").append(r.tlsVersion).append(" with cipher ").append(r.cipher).append('\n');
+                s.append("TLS: ").append(r.tlsVersion).append(" with cipher ").append(p(r.cipher)).append('\n');
             }
             if (r.trustStoreProblem != null) {
-                s.append("trust store: cannot be used: ").append(r.trustStoreProblem).append('\n');
+                s.append("trust store: cannot be used: ").append(p(r.trustStoreProblem)).append('\n');
             }
             for (int i = 0; i < r.chain.size(); i++) {
                 CertificateFacts c = r.chain.get(i);
                 long days = (c.notAfterMillis - nowMillis) / 86_400_000L;
-                s.append("certificate ").append(i).append(": ").append(c.subject).append('\n')
-                        .append("  issuer:  ").append(c.issuer).append('\n')
-                        .append("  names:   ").append(c.names).append('\n')
+                s.append("certificate ").append(i).append(": ").append(p(c.subject)).append('\n')
+                        .append("  issuer:  ").append(p(c.issuer)).append('\n')
+                        .append("  names:   ").append(p(c.names)).append('\n')
                         .append("  valid:   ").append(c.notBefore).append(" to ").append(c.notAfter)
                         .append(c.notAfterMillis < nowMillis ? " (expired)" : " (" + days + " days left)").append('\n')
                         .append("  pin:     ").append(c.certificatePin).append('\n')
@@ -46,10 +52,10 @@ final class CheckOutput {
                 s.append("certificate is ").append(r.trust).append('\n');
             }
             for (Map.Entry<String, String> level : r.levels.entrySet()) {
-                s.append("verify=").append(level.getKey()).append(": ").append(level.getValue()).append('\n');
+                s.append("verify=").append(level.getKey()).append(": ").append(p(level.getValue())).append('\n');
             }
         }
-        return s.append("verdict: ").append(r.verdict.sentence).append('\n').toString();
+        return s.append("verdict: ").append(p(r.verdict.sentence)).append('\n').toString();
     }
 
     private static void lines(StringBuilder s, String title, List<String> lines) {

@@ -17,22 +17,22 @@ import java.net.SocketTimeoutException;
  * </ul>
  * JSSE keeps this stream for the whole session; after the handshake it only passes bytes through.
  */
-final class HandshakeInput extends FilterInputStream {
+public final class HandshakeInput extends FilterInputStream {
     private static final int ALERT = 21;
     private static final int HANDSHAKE = 22;
-    private final Transport transport;
+    private final RawLineChannel.ReadTimeout timeout;
     private final Deadline deadline;
     private volatile boolean handshaking = true;
     private boolean checked;
 
-    HandshakeInput(InputStream raw, Transport transport, Deadline deadline) {
+    public HandshakeInput(InputStream raw, RawLineChannel.ReadTimeout timeout, Deadline deadline) {
         super(raw);
-        this.transport = transport;
+        this.timeout = timeout;
         this.deadline = deadline;
     }
 
     /** The handshake is over: from now on the session's bytes pass as they are. */
-    void handshakeDone() {
+    public void handshakeDone() {
         handshaking = false;
     }
 
@@ -48,7 +48,7 @@ final class HandshakeInput extends FilterInputStream {
         if (!handshaking) {
             return super.read(b, off, len);
         }
-        transport.setNegotiationTimeout(deadline.remainingMillis());
+        timeout.set(deadline.remainingMillis());
         int n;
         try {
             n = super.read(b, off, len);

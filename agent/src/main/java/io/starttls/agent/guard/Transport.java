@@ -108,7 +108,7 @@ final class Transport {
     Object streamForAgent(Object raw) {
         Deadline d = handshakeDeadline;
         if (d != null && raw instanceof InputStream) {
-            HandshakeInput in = new HandshakeInput((InputStream) raw, this, d);
+            HandshakeInput in = new HandshakeInput((InputStream) raw, this::setNegotiationTimeout, d);
             handshakeInput = in;
             return in;
         }

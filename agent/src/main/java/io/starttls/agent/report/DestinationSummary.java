@@ -43,8 +43,15 @@ final class DestinationSummary {
         return host + ":" + port;
     }
 
+    /** At most this many distinct keys per map (reasons, versions, failures); the rest count as "other". */
+    static final int MAX_KEYS = 64;
+
     static void increment(Map<String, Long> map, String key) {
         Long n = map.get(key);
+        if (n == null && map.size() >= MAX_KEYS) {
+            key = "other";
+            n = map.get(key);
+        }
         map.put(key, n == null ? 1L : n + 1);
     }
 }

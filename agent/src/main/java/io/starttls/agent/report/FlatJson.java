@@ -77,7 +77,8 @@ final class FlatJson {
                     return false; // an object, an array, or garbage: not one of our lines
                 }
                 if (slot >= 0) {
-                    values[slot] = new String(b, i, valueEnd - i, StandardCharsets.ISO_8859_1);
+                    String scalar = new String(b, i, valueEnd - i, StandardCharsets.ISO_8859_1);
+                    values[slot] = scalar.equals("null") ? null : scalar; // null is absent
                 }
                 i = valueEnd;
             }

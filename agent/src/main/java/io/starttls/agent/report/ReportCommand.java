@@ -52,9 +52,10 @@ public final class ReportCommand {
             c.files.add("-");
         }
         for (String f : c.files) {
-            if (!f.equals("-") && !new File(f).isFile()) {
+            if (!f.equals("-") && (!new File(f).exists() || new File(f).isDirectory())) {
+                // Not isFile(): a pipe such as <(zcat audit.jsonl.3.gz) is read as well.
                 err.println("starttls-agent report: cannot read '" + f + "': " + (new File(f).exists()
-                        ? "it is not a file" : "there is no such file") + "; give the agent's audit-log= file");
+                        ? "it is a directory" : "there is no such file") + "; give the agent's audit-log= file");
                 return EXIT_BAD_INPUT;
             }
         }

@@ -33,7 +33,7 @@ final class ReportTable {
         out.append('\n');
         for (DestinationSummary d : all) {
             pad(out, label(d), width);
-            pad(out, d.protocol, 9);
+            pad(out, Printable.of(d.protocol, 8), 9);
             long[] values = {d.sessions, d.upgraded, d.appManagedTls, d.fallback, d.blocked, d.observed,
                 d.serverClosed, d.credentialsInClear, d.mailInClear};
             for (int i = 0; i < values.length; i++) {
@@ -49,7 +49,7 @@ final class ReportTable {
         for (DestinationSummary d : all) {
             StringBuilder lines = new StringBuilder();
             for (Map.Entry<String, Long> r : d.reasons.entrySet()) {
-                lines.append("  ").append(r.getKey()).append(": ").append(r.getValue()).append('\n');
+                lines.append("  ").append(Printable.of(r.getKey(), 100)).append(": ").append(r.getValue()).append('\n');
             }
             if (d.wouldBlock > 0) {
                 lines.append("  mode=testing, enforce would have blocked: ").append(d.wouldBlock).append('\n');
@@ -58,7 +58,7 @@ final class ReportTable {
                 lines.append("  TLS versions:");
                 String sep = " ";
                 for (Map.Entry<String, Long> v : d.tlsVersions.entrySet()) {
-                    lines.append(sep).append(v.getKey()).append(' ').append(v.getValue());
+                    lines.append(sep).append(Printable.of(v.getKey(), 40)).append(' ').append(v.getValue());
                     sep = ", ";
                 }
                 lines.append('\n');
@@ -70,12 +70,12 @@ final class ReportTable {
                 }
                 long days = (notAfter - nowMillis) / 86_400_000L;
                 lines.append("  certificate ").append(Printable.of(c.getKey(), 200))
-                        .append(notAfter <= nowMillis ? " expired on " : " expires on ").append(c.getValue())
+                        .append(notAfter <= nowMillis ? " expired on " : " expires on ").append(Printable.of(c.getValue(), 24))
                         .append(notAfter <= nowMillis ? "" : " (in " + days + (days == 1 ? " day)" : " days)"))
                         .append('\n');
             }
             if (lines.length() > 0) {
-                out.append('\n').append(label(d)).append(" (").append(d.protocol).append(")\n").append(lines);
+                out.append('\n').append(label(d)).append(" (").append(Printable.of(d.protocol, 8)).append(")\n").append(lines);
             }
         }
         return out.toString();

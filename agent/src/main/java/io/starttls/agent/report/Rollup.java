@@ -37,17 +37,32 @@ final class Rollup {
                 "mail_in_clear");
     }
 
+    /** Beyond this many destinations, the rest are added up in one row: memory stays bounded. */
+    static final int MAX_DESTINATIONS = 100_000;
+    private static final String OTHERS = "\n(other destinations)";
+    private static final java.util.Set<String> OUTCOMES = new java.util.HashSet<String>(java.util.Arrays.asList(
+            "upgraded", "app-managed-tls", "plaintext-fallback", "blocked", "plaintext-observed", "server-closed"));
+    private static final java.util.Set<String> PROTOCOLS = new java.util.HashSet<String>(java.util.Arrays.asList(
+            "smtp", "imap", "pop3"));
+
     private final Map<String, DestinationSummary> destinations = new HashMap<String, DestinationSummary>();
     private String firstTime;
     private String lastTime;
     long records;
 
-    /** False when the line is JSON but no audit record (no outcome, host or port). */
+    /**
+     * False when the line is JSON but no audit record of ours: no host or port, an outcome, protocol,
+     * reason, version or time outside the agent's vocabulary (a forged or damaged line must not put
+     * words of its own into the report, nor grow it without bound).
+     */
     boolean add(FlatJson r) {
         String outcome = r.get(OUTCOME);
         String host = r.get(HOST);
         int port = port(r.get(PORT));
-        if (outcome == null || host == null || port < 0) {
+        if (!OUTCOMES.contains(outcome) || host == null || port < 0
+                || r.get(PROTOCOL) != null && !PROTOCOLS.contains(r.get(PROTOCOL))
+                || !isWord(r.get(REASON)) || !isWord(r.get(WOULD_BLOCK_REASON)) || !isWord(r.get(TLS_VERSION))
+                || !isTime(r.get(TIME)) || !isTime(r.get(PEER_NOT_AFTER))) {
             return false;
         }
         records++;
@@ -64,10 +79,18 @@ final class Rollup {
         String key = host + '\n' + port + '\n' + protocol;
         DestinationSummary d = destinations.get(key);
         if (d == null) {
-            d = new DestinationSummary(host, port, protocol);
+            if (destinations.size() >= MAX_DESTINATIONS) {
+                key = OTHERS;
+                d = destinations.get(OTHERS);
+                if (d == null) {
+                    d = new DestinationSummary("(other destinations)", 0, "*");
+                }
+            } else {
+                d = new DestinationSummary(host, port, protocol);
+            }
             destinations.put(key, d);
         }
-        if (r.get(ADDRESS) != null) {
+        if (isAddress(r.get(ADDRESS)) && d.port != 0) {
             d.address = r.get(ADDRESS);
         }
         d.sessions++;
@@ -123,6 +146,54 @@ final class Rollup {
                     + (d.address == null ? "" : d.address));
         } else if (tls) {
             d.tlsSuccesses++;
+        }
+        return true;
+    }
+
+    /** A word of the audit's vocabulary (a reason, a TLS version), or absent. */
+    static boolean isWord(String s) {
+        if (s == null) {
+            return true;
+        }
+        if (s.isEmpty() || s.length() > 40) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** ISO 8601 in UTC as the agent writes it (2026-12-01T10:00:00Z or with .SSS), or absent. */
+    static boolean isTime(String s) {
+        if (s == null) {
+            return true;
+        }
+        if (s.length() != 20 && s.length() != 24 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(s.length() - 1) != 'Z') {
+            return false;
+        }
+        for (int i = 0; i < s.length() - 1; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9') && i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && i != 19) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAddress(String s) {
+        if (s == null || s.isEmpty() || s.length() > 45) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.' || c == ':')) {
+                return false;
+            }
         }
         return true;
     }

@@ -103,4 +103,31 @@ class RollupTest {
         assertEquals("0", r[0]);
         assertTrue(r[1].startsWith("starttls-agent report: 1 record "), r[1]);
     }
+
+    @Test
+    void aForgedLineCannotPutWordsOfItsOwnIntoTheReport() {
+        String forgedReason = "{\"host\":\"h\",\"port\":25,\"protocol\":\"smtp\",\"outcome\":\"blocked\","
+                + "\"reason\":\"x\\nreceiving-ip-forged\"}";
+        String forgedProtocol = "{\"host\":\"h\",\"port\":25,\"protocol\":\"smtp\\u001b[2J\",\"outcome\":\"blocked\"}";
+        String unknownOutcome = "{\"host\":\"h\",\"port\":25,\"outcome\":\"teleported\"}";
+        String badTime = "{\"time\":\"zzzz-not-a-time\",\"host\":\"h\",\"port\":25,\"outcome\":\"upgraded\"}";
+        String nullHost = "{\"host\":null,\"port\":25,\"outcome\":\"upgraded\"}";
+        String[] r = run(String.join("\n", forgedReason, forgedProtocol, unknownOutcome, badTime, nullHost, UPGRADED),
+                "--tlsrpt");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[2].contains("skipped 5 lines"), r[2]);
+        assertTrue(!r[1].contains("forged") && !r[1].contains("\u001b"), r[1]);
+    }
+
+    @Test
+    void manyDistinctReasonsAreBoundedNotAnOutOfMemoryError() {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            lines.append("{\"host\":\"h\",\"port\":25,\"protocol\":\"smtp\",\"outcome\":\"blocked\",\"reason\":\"r")
+                    .append(i).append("\"}\n");
+        }
+        String[] r = run(lines.toString(), "-");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("  other: " + (5000 - DestinationSummary.MAX_KEYS)), r[1]);
+    }
 }
