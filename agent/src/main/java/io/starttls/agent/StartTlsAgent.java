@@ -49,7 +49,7 @@ public final class StartTlsAgent {
                 return;
             case "report":
                 System.exit(io.starttls.agent.report.ReportCommand.run(rest, System.in, System.out, System.err,
-                        System.console() != null));
+                        io.starttls.agent.report.ReportCommand.readsFromTerminal()));
                 return;
             case "help":
             case "--help":

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starttls.it.support.Children;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.starttls.it.support.LegacyApp;
+import io.starttls.it.support.RunResult;
 import io.starttls.it.support.TestTrust;
 import io.starttls.testserver.JavaProcess;
 import io.starttls.testserver.RecordedSession;
@@ -21,10 +24,13 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code java -jar starttls-agent.jar check HOST:PORT} against every kind of server of the
@@ -35,6 +41,7 @@ class CheckCommandTest {
     /** The verbs that carry credentials or mail: the check must never send one. */
     private static final Set<String> FORBIDDEN = Set.of("AUTH", "LOGIN", "USER", "PASS", "AUTHENTICATE", "MAIL",
             "RCPT", "DATA", "APOP");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static TestCertificates certificates;
     private static TestTrust trust;
 
@@ -267,6 +274,54 @@ class CheckCommandTest {
                 }
             }
             assertEquals(1, r.stdout.split("\nverdict: ", -1).length - 1, r::toString);
+        }
+    }
+
+    static Stream<Arguments> sameServerSameDecision() {
+        List<Arguments> cases = new ArrayList<>();
+        List<String> all = List.of("offered", "hidden", "refused", "wrong-name", "expired", "injection",
+                "later-injection", "closed-after-starttls", "goodbye-greeting", "old-tls");
+        List<String> some = List.of("hidden", "expired", "later-injection", "closed-after-starttls", "goodbye-greeting");
+        for (LegacyApp app : LegacyApp.values()) {
+            for (String variant : app == LegacyApp.SMTP ? all : some) {
+                for (String mode : new String[] {"enforce", "opportunistic"}) {
+                    cases.add(Arguments.of(app, variant, mode));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The check's promise, kept: against the same server, with the same settings, its outcome and
+     * reason are those of the agent's own audit record for a legacy application's session.
+     */
+    @ParameterizedTest(name = "{0} {1} mode={2}")
+    @MethodSource("sameServerSameDecision")
+    void theCheckForeseesWhatTheAgentDoes(LegacyApp app, String variant, String mode) throws Exception {
+        ServerScript.Builder script = app.server();
+        switch (variant) {
+            case "hidden" -> script.startTls(ServerScript.StartTls.HIDE);
+            case "refused" -> script.startTls(ServerScript.StartTls.REFUSE);
+            case "wrong-name" -> script.certificate(TestCertificates.Kind.WRONG_NAME);
+            case "expired" -> script.certificate(TestCertificates.Kind.EXPIRED);
+            case "injection" -> script.injectAfterStartTls(app.injected + "\r\n");
+            case "later-injection" -> script.hostile(ServerScript.Hostile.INJECT_LATER_PACKET);
+            case "closed-after-starttls" -> script.hostile(ServerScript.Hostile.CLOSE_AFTER_STARTTLS);
+            case "goodbye-greeting" -> script.hostile(ServerScript.Hostile.GOODBYE_GREETING);
+            case "old-tls" -> script.tlsProtocols("TLSv1.1");
+            default -> { }
+        }
+        try (ScriptedMailServer server = new ScriptedMailServer(script.build(), certificates)) {
+            String settings = "mode=" + mode + "," + trust.agentArguments() + "," + app.watch(server.port());
+            RunResult.AuditLine record = app.run(server.port()).agent(settings).run().onlyRecord();
+            JavaProcess.Result r = check("localhost:" + server.port(), "--json", settings);
+            JsonNode checked = JSON.readTree(r.stdout);
+
+            assertEquals(record.get("outcome"), checked.path("outcome").asText(null), () -> record + "\n" + r);
+            assertEquals(record.get("reason"), checked.path("reason").asText(null), () -> record + "\n" + r);
+            assertEquals(record.get("verify"), checked.path("verify").asText(null), () -> record + "\n" + r);
+            assertEquals(record.get("outcome").equals("upgraded") ? 0 : 1, Math.min(1, r.exitCode), r::toString);
         }
     }
 }

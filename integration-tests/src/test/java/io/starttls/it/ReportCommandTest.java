@@ -128,6 +128,12 @@ class ReportCommandTest {
         assertTrue(table.stdout.contains("  mode=testing, enforce would have blocked: 1\n"), table::toString);
         assertTrue(table.stdout.contains(" expired on "), "the expired certificate is listed: " + table);
 
+        // No file at all, input piped: standard input (Java 22+ gives a Console even then).
+        JavaProcess.Result noFile = report(piped);
+        assertEquals(0, noFile.exitCode, noFile::toString);
+        assertTrue(noFile.stdout.startsWith("starttls-agent report: " + (records.size() - 2 * third) + " record"),
+                noFile::toString);
+
         JavaProcess.Result rpt = report(piped, "--tlsrpt", "--organization", "Example Ops", "--contact",
                 "ops@example.test", plain.getPath(), gzip.getPath(), "-");
         assertEquals(0, rpt.exitCode, rpt::toString);

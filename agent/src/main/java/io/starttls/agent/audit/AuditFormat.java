@@ -114,11 +114,12 @@ public final class AuditFormat {
         return j.append('}').toString();
     }
 
-    private static void field(StringBuilder j, String name, String value) {
+    /** One "name":"value" member of the object being written; nothing when the value is null. */
+    public static void field(StringBuilder j, String name, String value) {
         if (value == null) {
             return;
         }
-        if (j.length() > 1) {
+        if (j.charAt(j.length() - 1) != '{') {
             j.append(',');
         }
         j.append('"').append(name).append("\":");

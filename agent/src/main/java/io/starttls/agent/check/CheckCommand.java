@@ -149,13 +149,7 @@ public final class CheckCommand {
      * check's question is what enforce would do.
      */
     private AgentConfig config(Properties properties, Map<String, String> environment) throws ConfigException {
-        String arguments = String.join(",", settings);
-        AgentConfig config = AgentArguments.load(arguments, properties, environment);
-        if (config.settings().containsKey("mode")) {
-            return config;
-        }
-        return AgentArguments.load(arguments.isEmpty() ? "mode=enforce" : "mode=enforce," + arguments, properties,
-                environment);
+        return AgentArguments.load(String.join(",", settings), properties, environment, Mode.ENFORCE);
     }
 
     private CheckResult check(AgentConfig config) {

@@ -67,32 +67,32 @@ final class CheckOutput {
 
     static String json(CheckResult r) {
         StringBuilder j = new StringBuilder(2048).append('{');
-        field(j, "host", r.host);
-        field(j, "address", r.address);
+        AuditFormat.field(j, "host", r.host);
+        AuditFormat.field(j, "address", r.address);
         j.append(",\"port\":").append(r.port);
-        field(j, "protocol", r.protocol);
-        field(j, "policy_rule", r.rule);
-        field(j, "mode", r.mode);
-        field(j, "verify", r.verify);
-        field(j, "connect_problem", r.connectProblem);
+        AuditFormat.field(j, "protocol", r.protocol);
+        AuditFormat.field(j, "policy_rule", r.rule);
+        AuditFormat.field(j, "mode", r.mode);
+        AuditFormat.field(j, "verify", r.verify);
+        AuditFormat.field(j, "connect_problem", r.connectProblem);
         list(j, "before_tls", r.beforeTls);
         j.append(",\"starttls_offered\":").append(r.startTlsOffered);
         j.append(",\"starttls_accepted\":").append(r.startTlsAccepted);
-        field(j, "tls_version", r.tlsVersion);
-        field(j, "cipher", r.cipher);
-        field(j, "trust", r.trust);
-        field(j, "truststore_problem", r.trustStoreProblem);
+        AuditFormat.field(j, "tls_version", r.tlsVersion);
+        AuditFormat.field(j, "cipher", r.cipher);
+        AuditFormat.field(j, "trust", r.trust);
+        AuditFormat.field(j, "truststore_problem", r.trustStoreProblem);
         j.append(",\"certificates\":[");
         for (int i = 0; i < r.chain.size(); i++) {
             CertificateFacts c = r.chain.get(i);
             j.append(i == 0 ? "{" : ",{");
-            field(j, "subject", c.subject);
-            field(j, "issuer", c.issuer);
-            field(j, "names", c.names);
-            field(j, "not_before", c.notBefore);
-            field(j, "not_after", c.notAfter);
-            field(j, "cert_pin", c.certificatePin);
-            field(j, "key_pin", c.keyPin);
+            AuditFormat.field(j, "subject", c.subject);
+            AuditFormat.field(j, "issuer", c.issuer);
+            AuditFormat.field(j, "names", c.names);
+            AuditFormat.field(j, "not_before", c.notBefore);
+            AuditFormat.field(j, "not_after", c.notAfter);
+            AuditFormat.field(j, "cert_pin", c.certificatePin);
+            AuditFormat.field(j, "key_pin", c.keyPin);
             j.append('}');
         }
         j.append(']');
@@ -107,20 +107,12 @@ final class CheckOutput {
             AuditFormat.quote(j, level.getValue());
         }
         j.append('}');
-        field(j, "outcome", r.verdict.outcome);
-        field(j, "reason", r.reason);
-        field(j, "detail", r.detail);
-        field(j, "verdict", r.verdict.sentence);
+        AuditFormat.field(j, "outcome", r.verdict.outcome);
+        AuditFormat.field(j, "reason", r.reason);
+        AuditFormat.field(j, "detail", r.detail);
+        AuditFormat.field(j, "verdict", r.verdict.sentence);
         j.append(",\"exit_status\":").append(r.verdict.exitStatus);
         return j.append("}\n").toString();
-    }
-
-    private static void field(StringBuilder j, String name, String value) {
-        if (value == null) {
-            return;
-        }
-        j.append(j.charAt(j.length() - 1) == '{' ? "\"" : ",\"").append(name).append("\":");
-        AuditFormat.quote(j, value);
     }
 
     private static void list(StringBuilder j, String name, List<String> values) {

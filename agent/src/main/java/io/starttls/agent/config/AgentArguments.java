@@ -71,8 +71,20 @@ public final class AgentArguments {
         return fromSettings(SettingSources.collect(arguments, properties, environment));
     }
 
-    static AgentConfig fromSettings(Map<String, Setting> settings) throws ConfigException {
+    /** Every source, with another mode where none of them names one (the check command's enforce). */
+    public static AgentConfig load(String arguments, Properties properties, Map<String, String> environment,
+                                   Mode modeWhenUnset) throws ConfigException {
         AgentConfig.Builder b = new AgentConfig.Builder();
+        b.mode = modeWhenUnset;
+        return fromSettings(SettingSources.collect(arguments, properties, environment), b);
+    }
+
+    static AgentConfig fromSettings(Map<String, Setting> settings) throws ConfigException {
+        return fromSettings(settings, new AgentConfig.Builder());
+    }
+
+    private static AgentConfig fromSettings(Map<String, Setting> settings, AgentConfig.Builder b)
+            throws ConfigException {
         b.settings = settings;
         Map<MailProtocol, int[]> portLists = new EnumMap<MailProtocol, int[]>(MailProtocol.class);
         Setting password = null;

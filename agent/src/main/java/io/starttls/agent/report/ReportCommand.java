@@ -62,6 +62,24 @@ public final class ReportCommand {
         return c.report(stdin, out, err);
     }
 
+    /**
+     * True when standard input is a terminal, where a report with no file would wait for typing.
+     * Java 22 and later give a Console even to redirected input; its isTerminal() tells.
+     */
+    public static boolean readsFromTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // before Java 22 a Console exists only for a terminal
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private String parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

@@ -50,9 +50,10 @@ public final class TlsUpgrader {
     }
 
     /**
-     * For the check command: the policy's TLS context, but the handshake accepts any certificate
-     * and any version, so that the chain can be shown and {@link #judgeAs} can judge it at every
-     * level; the session's {@link TlsDetails#trust()} says what the policy itself would refuse.
+     * For the check command: the policy's TLS context and the versions the agent would offer, but
+     * the handshake accepts any certificate, so that the chain can be shown and {@link #judgeAs}
+     * can judge it at every level; the session's {@link TlsDetails#trust()} says what the policy
+     * itself would refuse, as it does under mode=testing.
      */
     public static TlsUpgrader forInspection(Policy policy) throws GeneralSecurityException, IOException {
         return new TlsUpgrader(policy, false);
@@ -79,7 +80,9 @@ public final class TlsUpgrader {
         context.init(null, new TrustManager[] {trust}, null);
         this.factory = context.getSocketFactory();
         this.protocols = protocolsFrom(policy.minTls(), context.getSupportedSSLParameters().getProtocols());
-        this.offered = refuses ? protocols : protocolsFrom("TLSv1", context.getSupportedSSLParameters().getProtocols());
+        // The versions the agent would offer for this policy: the check's handshake offers the same.
+        this.offered = policy.mode() != Mode.TESTING ? protocols
+                : protocolsFrom("TLSv1", context.getSupportedSSLParameters().getProtocols());
     }
 
     /** Why the trust store could not be used, when the policy went on without it; else null. */
