@@ -129,6 +129,9 @@ final class Transport {
 
     void beginNegotiation() throws SocketException {
         appTimeout = access.timeout(current);
+        // What is on the socket now: a value the application sets before the agent's first read
+        // (another thread, while the negotiation sets up) differs from it and is noticed, not lost.
+        agentTimeout = appTimeout;
     }
 
     int appTimeout() throws SocketException {
