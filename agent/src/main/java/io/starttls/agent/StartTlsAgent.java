@@ -18,7 +18,9 @@ public final class StartTlsAgent {
     static final int EXIT_BAD_ARGUMENTS = 2;
     static final int EXIT_UNPROTECTED = 3;
     /** Set by the first agent in a JVM: a second -javaagent (JAVA_TOOL_OPTIONS and a start script) sees it. */
-    private static final String LOADED_PROPERTY = "io.starttls.agent.loaded";
+    public static final String LOADED_PROPERTY = "io.starttls.agent.loaded";
+    /** What the last attach to this JVM did, one line, for the {@code attach} command to read back. */
+    public static final String ATTACH_RESULT_PROPERTY = "io.starttls.agent.attach.result";
 
     private StartTlsAgent() {
     }
@@ -27,8 +29,26 @@ public final class StartTlsAgent {
         start(arguments, inst);
     }
 
+    /**
+     * {@code java -jar starttls-agent.jar attach PID}: loaded into a running JVM. Unlike premain it
+     * never ends the JVM and never throws (the JVM would print a stack trace into the
+     * application's output): what it did goes to the application's stderr and, for the attach
+     * command, into {@link #ATTACH_RESULT_PROPERTY}, as "attached: ...", "already: ..." or
+     * "refused: ...".
+     */
     public static void agentmain(String arguments, Instrumentation inst) {
-        start(arguments, inst);
+        String result;
+        try {
+            result = attach(arguments, inst);
+        } catch (Throwable t) {
+            result = "refused: internal error of the agent (" + t.toString().split("\\R", 2)[0]
+                    + "); nothing was changed that guards sockets";
+        }
+        System.setProperty(ATTACH_RESULT_PROPERTY, result);
+        if (result.startsWith("refused: ")) {
+            System.err.println("starttls-agent: attach " + result);
+            System.err.flush();
+        }
     }
 
     /**
@@ -47,6 +67,9 @@ public final class StartTlsAgent {
                 System.exit(io.starttls.agent.check.CheckCommand.run(rest, System.getProperties(), System.getenv(),
                         System.out, System.err));
                 return;
+            case "attach":
+                System.exit(io.starttls.agent.attach.AttachCommand.run(rest, System.out, System.err));
+                return;
             case "report":
                 System.exit(io.starttls.agent.report.ReportCommand.run(rest, System.in, System.out, System.err,
                         io.starttls.agent.report.ReportCommand.readsFromTerminal()));
@@ -57,7 +80,8 @@ public final class StartTlsAgent {
                 return;
             default:
                 stop("starttls-agent: unknown command '" + (command.matches("[a-z-]{1,20}") ? command : "?")
-                        + "': the commands are check HOST:PORT, report FILE..., config [key=value,...] and help; the "
+                        + "': the commands are attach [PID [key=value,...]], check HOST:PORT, report FILE..., config "
+                        + "[key=value,...] and help; the "
                         + "agent itself is started with -javaagent:starttls-agent.jar", EXIT_BAD_ARGUMENTS);
         }
     }
@@ -73,6 +97,46 @@ public final class StartTlsAgent {
             System.err.println("starttls-agent: " + e.getMessage());
             return EXIT_BAD_ARGUMENTS;
         }
+    }
+
+    private static String attach(String arguments, Instrumentation inst) {
+        if (AgentArguments.asksForHelp(arguments)) {
+            return "refused: the reference is printed by java -jar starttls-agent.jar help";
+        }
+        AgentConfig config;
+        try {
+            config = AgentArguments.load(arguments, System.getProperties(), System.getenv());
+        } catch (ConfigException e) {
+            return "refused: " + e.getMessage();
+        }
+        String first = System.getProperty(LOADED_PROPERTY);
+        if (first != null) {
+            System.err.println("starttls-agent: attached again; the agent is already in force with " + first
+                    + "; nothing was changed");
+            return "already: " + first;
+        }
+        for (String warning : config.warnings()) {
+            System.err.println("starttls-agent: WARNING " + warning);
+        }
+        if (config.mode() == Mode.OFF && config.policies().rulePolicies().isEmpty()) {
+            System.setProperty(LOADED_PROPERTY, config.toString());
+            return "attached: mode=off, mail connections are left alone";
+        }
+        SocketGuardInstaller.Installed installed;
+        try {
+            installed = SocketGuardInstaller.install(inst, config);
+        } catch (RuntimeException | LinkageError e) {
+            String why = (e instanceof IllegalStateException ? e.getMessage() : e.toString()).split("\\R", 2)[0];
+            return "refused: cannot guard sockets, mail connections are NOT protected"
+                    + (config.policies().anyEnforce() ? " (mode=enforce could not take effect)" : "") + ": " + why;
+        }
+        System.setProperty(LOADED_PROPERTY, config.toString());
+        String what = EffectiveConfig.summary(config) + "; " + installed.before.describe(config.ports());
+        if (config.logEnabled()) {
+            System.err.println("starttls-agent " + version() + " attached: " + what);
+            System.err.flush();
+        }
+        return "attached: " + what;
     }
 
     private static void start(String arguments, Instrumentation inst) {
@@ -109,8 +173,9 @@ public final class StartTlsAgent {
             }
             return;
         }
+        SocketGuardInstaller.Installed installed;
         try {
-            SocketGuardInstaller.install(inst, config);
+            installed = SocketGuardInstaller.install(inst, config);
         } catch (RuntimeException | LinkageError e) {
             String why = e instanceof IllegalStateException ? e.getMessage() : e.toString();
             why = why.split("\\R", 2)[0]; // one line: a VerifyError, say, explains itself over many
@@ -122,7 +187,11 @@ public final class StartTlsAgent {
             }
             return;
         }
-        if (config.logEnabled()) {
+        if (installed.retransformed() && config.logEnabled()) {
+            System.err.println("starttls-agent " + version() + " started: " + EffectiveConfig.summary(config)
+                    + "; java.net.Socket was already loaded (by an agent listed before this one), so it is guarded by "
+                    + "retransformation; " + installed.before.describe(config.ports()));
+        } else if (config.logEnabled()) {
             startLine("starttls-agent " + version() + " started: " + EffectiveConfig.summary(config));
         }
     }

@@ -353,6 +353,8 @@ public final class AgentArguments {
             "       java -jar starttls-agent.jar check HOST:PORT [--protocol smtp|imap|pop3] [--json] [key=value,...]",
             "                                      probe a server as the agent would; exit 0 when it would be upgraded",
             "       java -jar starttls-agent.jar report [--tlsrpt] FILE...   roll up audit logs (gzip, - for stdin)",
+            "       java -jar starttls-agent.jar attach [PID [key=value,...]]   load the agent into a running JVM",
+            "                                      (no PID: list the JVMs); a second attach changes nothing",
             "       list items inside a value are separated by colons: smtp-ports=25:587:10025",
             "       every key can also be set as -Dstarttls.agent.KEY=value, as the environment variable",
             "       STARTTLS_AGENT_KEY (upper case, - as _) or in the config= file; earlier sources win",

@@ -12,20 +12,25 @@ import org.objectweb.asm.Opcodes;
 abstract class BeforeReturn extends MethodVisitor {
     private final int returnOpcode;
     private final int extraStack;
+    private final HookCall hook;
 
     BeforeReturn(MethodVisitor next, int returnOpcode, int extraStack) {
+        this(next, returnOpcode, extraStack, HookCall.PATCHED_SOCKET);
+    }
+
+    BeforeReturn(MethodVisitor next, int returnOpcode, int extraStack, HookCall hook) {
         super(Opcodes.ASM9, next);
         this.returnOpcode = returnOpcode;
         this.extraStack = extraStack;
+        this.hook = hook;
     }
 
     /** The instructions to insert; the returned value, if any, is on top of the stack and must stay. */
     abstract void insert();
 
-    /** {@code Socket.starttlsAgent$wrap(socket, value)} with both on the stack, leaving its result. */
+    /** The hook's {@code wrap(socket, value)} with both on the stack, leaving its result. */
     final void callHook() {
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, SocketTransformer.SOCKET, SocketTransformer.WRAP_METHOD,
-                SocketTransformer.WRAP_DESC, false);
+        hook.emit(mv);
     }
 
     @Override

@@ -26,7 +26,7 @@ final class LibraryRewriter {
     private LibraryRewriter() {
     }
 
-    static byte[] rewrite(byte[] classfile, String method, String desc, Advice advice) {
+    static byte[] rewrite(byte[] classfile, String method, String desc, Advice advice, HookCall hook) {
         ClassReader reader = new ClassReader(classfile);
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -36,15 +36,15 @@ final class LibraryRewriter {
                 if (name.equals(method) && d.equals(desc)) {
                     switch (advice) {
                         case JAVAMAIL_SIGNAL:
-                            return new JavaMailSignal(mv);
+                            return new JavaMailSignal(mv, hook);
                         case COMMONS_NET_SIGNAL:
-                            return new CommonsNetSignal(mv);
+                            return new CommonsNetSignal(mv, hook);
                         case LAYERED_TLS_SIGNAL:
-                            return new LayeredTlsSignal(mv);
+                            return new LayeredTlsSignal(mv, hook);
                         case NIO_CONNECT_SIGNAL:
-                            return new NioConnectSignal(mv);
+                            return new NioConnectSignal(mv, hook);
                         default:
-                            return new ExecTlsAnswer(mv);
+                            return new ExecTlsAnswer(mv, hook);
                     }
                 }
                 return mv;
@@ -74,8 +74,8 @@ final class LibraryRewriter {
      * {@code Socket.wrap(result, {"javamail", props, prefix, host, Integer.valueOf(port)});}
      */
     private static final class JavaMailSignal extends BeforeReturn {
-        JavaMailSignal(MethodVisitor next) {
-            super(next, Opcodes.ARETURN, 6);
+        JavaMailSignal(MethodVisitor next, HookCall hook) {
+            super(next, Opcodes.ARETURN, 6, hook);
         }
 
         @Override
@@ -99,8 +99,8 @@ final class LibraryRewriter {
      * The stack holds the result; the array is built around it with stack moves only.
      */
     private static final class LayeredTlsSignal extends BeforeReturn {
-        LayeredTlsSignal(MethodVisitor next) {
-            super(next, Opcodes.ARETURN, 7);
+        LayeredTlsSignal(MethodVisitor next, HookCall hook) {
+            super(next, Opcodes.ARETURN, 7, hook);
         }
 
         @Override
@@ -130,8 +130,11 @@ final class LibraryRewriter {
      * (enforce), which beginConnect declares; connect() then closes the channel.
      */
     private static final class NioConnectSignal extends MethodVisitor {
-        NioConnectSignal(MethodVisitor next) {
+        private final HookCall hook;
+
+        NioConnectSignal(MethodVisitor next, HookCall hook) {
             super(Opcodes.ASM9, next);
+            this.hook = hook;
         }
 
         @Override
@@ -140,8 +143,7 @@ final class LibraryRewriter {
             MethodVisitor out = mv;
             out.visitInsn(Opcodes.ACONST_NULL);
             signal(out, "nio-connect", () -> out.visitVarInsn(Opcodes.ALOAD, 0), () -> out.visitVarInsn(Opcodes.ALOAD, 2));
-            out.visitMethodInsn(Opcodes.INVOKESTATIC, SocketTransformer.SOCKET, SocketTransformer.WRAP_METHOD,
-                    SocketTransformer.WRAP_DESC, false);
+            hook.emit(out);
             out.visitInsn(Opcodes.POP);
         }
 
@@ -153,8 +155,8 @@ final class LibraryRewriter {
 
     /** Before each RETURN of _connectAction_: {@code Socket.wrap(this._socket_, {"commons-net", this, null});} */
     private static final class CommonsNetSignal extends BeforeReturn {
-        CommonsNetSignal(MethodVisitor next) {
-            super(next, Opcodes.RETURN, 6);
+        CommonsNetSignal(MethodVisitor next, HookCall hook) {
+            super(next, Opcodes.RETURN, 6, hook);
         }
 
         @Override
@@ -175,8 +177,11 @@ final class LibraryRewriter {
      * refused by the server. The one branch joins the method's entry state, so its frame is "same".
      */
     private static final class ExecTlsAnswer extends MethodVisitor {
-        ExecTlsAnswer(MethodVisitor next) {
+        private final HookCall hook;
+
+        ExecTlsAnswer(MethodVisitor next, HookCall hook) {
             super(Opcodes.ASM9, next);
+            this.hook = hook;
         }
 
         @Override
@@ -187,8 +192,7 @@ final class LibraryRewriter {
             out.visitFieldInsn(Opcodes.GETFIELD, LibraryTransformer.COMMONS_NET_CLIENT, "_socket_", "Ljava/net/Socket;");
             signal(out, "commons-net-exectls", () -> out.visitVarInsn(Opcodes.ALOAD, 0),
                     () -> out.visitInsn(Opcodes.ACONST_NULL));
-            out.visitMethodInsn(Opcodes.INVOKESTATIC, SocketTransformer.SOCKET, SocketTransformer.WRAP_METHOD,
-                    SocketTransformer.WRAP_DESC, false);
+            hook.emit(out);
             out.visitFieldInsn(Opcodes.GETSTATIC, "java/lang/Boolean", "TRUE", "Ljava/lang/Boolean;");
             Label original = new Label();
             out.visitJumpInsn(Opcodes.IF_ACMPNE, original);

@@ -41,29 +41,50 @@ public final class LibraryTransformer implements ClassFileTransformer {
     private static final String GET_SOCKET_DESC =
             "(Ljava/lang/String;ILjava/util/Properties;Ljava/lang/String;Z)Ljava/net/Socket;";
 
+    /** The classes this rewrites, by internal name: those already loaded are retransformed on the second way in. */
+    static final String[] TARGETS = {JAVAMAIL_FETCHER, ANGUS_FETCHER, COMMONS_NET_CLIENT, COMMONS_NET_SMTPS_CLIENT,
+        JSSE_SOCKET_FACTORY, SOCKET_CHANNEL};
+
+    private final HookCall hook;
+    private final boolean retransforming;
+
+    /** For classes as they load, calling Socket's added method. */
+    LibraryTransformer() {
+        this(HookCall.PATCHED_SOCKET, false);
+    }
+
+    /**
+     * @param retransforming also rewrite a class being retransformed (the second way in, where the
+     *     libraries may have loaded before the agent); the JVM gives the class's original bytes
+     */
+    LibraryTransformer(HookCall hook, boolean retransforming) {
+        this.hook = hook;
+        this.retransforming = retransforming;
+    }
+
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
                             byte[] classfile) {
-        if (className == null || redefined != null) {
+        if (className == null || (redefined != null && !retransforming)) {
             return null;
         }
         try {
             if (className.equals(JAVAMAIL_FETCHER) || className.equals(ANGUS_FETCHER)) {
-                return LibraryRewriter.rewrite(classfile, "getSocket", GET_SOCKET_DESC, LibraryRewriter.Advice.JAVAMAIL_SIGNAL);
+                return LibraryRewriter.rewrite(classfile, "getSocket", GET_SOCKET_DESC, LibraryRewriter.Advice.JAVAMAIL_SIGNAL, hook);
             }
             if (className.equals(COMMONS_NET_CLIENT)) {
-                return LibraryRewriter.rewrite(classfile, "_connectAction_", "()V", LibraryRewriter.Advice.COMMONS_NET_SIGNAL);
+                return LibraryRewriter.rewrite(classfile, "_connectAction_", "()V", LibraryRewriter.Advice.COMMONS_NET_SIGNAL, hook);
             }
             if (className.equals(JSSE_SOCKET_FACTORY) && loader == null) {
                 return LibraryRewriter.rewrite(classfile, "createSocket", LAYERED_DESC,
-                        LibraryRewriter.Advice.LAYERED_TLS_SIGNAL);
+                        LibraryRewriter.Advice.LAYERED_TLS_SIGNAL, hook);
             }
             if (className.equals(SOCKET_CHANNEL) && loader == null) {
                 return LibraryRewriter.rewrite(classfile, "beginConnect", BEGIN_CONNECT_DESC,
-                        LibraryRewriter.Advice.NIO_CONNECT_SIGNAL);
+                        LibraryRewriter.Advice.NIO_CONNECT_SIGNAL, hook);
             }
             if (className.equals(COMMONS_NET_SMTPS_CLIENT)) {
-                return LibraryRewriter.rewrite(classfile, "execTLS", "()Z", LibraryRewriter.Advice.EXEC_TLS_ANSWER);
+                return LibraryRewriter.rewrite(classfile, "execTLS", "()Z", LibraryRewriter.Advice.EXEC_TLS_ANSWER, hook);
             }
         } catch (RuntimeException | LinkageError e) {
             // Leave the library as it is: the socket tier still guards its connections.

@@ -1,19 +1,52 @@
 package io.starttls.agent.instrument;
 
+import io.starttls.agent.attach.ConnectionsBefore;
 import io.starttls.agent.config.AgentConfig;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.lang.reflect.Method;
 import java.net.Socket;
+import java.util.ArrayList;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 
-/** Puts the guard into {@code java.net.Socket} and proves that it is there. */
+/**
+ * Puts the guard into {@code java.net.Socket} and proves that it is there, by one of two ways:
+ * <ol>
+ *   <li>Socket is not loaded yet (the usual {@code -javaagent}): it is rewritten as it loads
+ *       ({@link SocketTransformer}), with fields and methods of its own, at the least cost;</li>
+ *   <li>Socket is loaded already (attached to a running JVM, or another agent listed first opened
+ *       a socket): it is retransformed ({@link SocketRetransformer}), which changes method bodies
+ *       only; the hook lives in {@link BootHookClass}, the guards in a map, and the connections
+ *       open before are left alone ({@link ConnectionsBefore}). The mail libraries already loaded
+ *       are retransformed too.</li>
+ * </ol>
+ */
 public final class SocketGuardInstaller {
     private SocketGuardInstaller() {
+    }
+
+    /** How the guard went in, for the start-up line. */
+    public static final class Installed {
+        /** Null on the first way; the connections open before, on the second. */
+        public final ConnectionsBefore before;
+
+        Installed(ConnectionsBefore before) {
+            this.before = before;
+        }
+
+        public boolean retransformed() {
+            return before != null;
+        }
     }
 
     /**
      * @throws IllegalStateException with a one-line explanation when the guard could not be installed
      */
-    public static void install(Instrumentation inst, AgentConfig config) {
+    public static Installed install(Instrumentation inst, AgentConfig config) {
         SocketTransformer transformer = new SocketTransformer();
         // Not retransform-capable on purpose: the JVM keeps our output as the class's base bytes,
         // so another agent retransforming Socket later keeps our fields and hooks.
@@ -32,14 +65,12 @@ public final class SocketGuardInstaller {
                     + " (this version of starttls-agent may be too old for this JDK)");
         }
         if (!transformer.transformed()) {
-            throw new IllegalStateException("java.net.Socket was loaded before the agent started (dynamic attach, "
-                    + "or another agent opened a socket first); start the JVM with -javaagent:starttls-agent.jar "
-                    + "and list it before other agents");
+            return retransform(inst, config, socket);
         }
         // Mail libraries load later, if at all; this costs one string comparison per class load.
         inst.addTransformer(new LibraryTransformer(), false);
         try {
-            SocketHook socketHook = new SocketHook(config, socket);
+            SocketHook socketHook = new SocketHook(config, key -> new PatchedSocketAccess(socket, key), null);
             socket.getMethod(SocketPatcher.INSTALL_METHOD, BiFunction.class).invoke(null, socketHook);
             Object answer = socket.getMethod(SocketPatcher.WRAP_METHOD, Socket.class, Object.class)
                     .invoke(null, null, SocketHook.PROBE);
@@ -48,6 +79,87 @@ public final class SocketGuardInstaller {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("java.net.Socket was rewritten but its hook cannot be reached: " + e);
+        }
+        return new Installed(null);
+    }
+
+    private static Installed retransform(Instrumentation inst, AgentConfig config, Class<?> socket) {
+        String why = "java.net.Socket was loaded before the agent started (another agent listed first opened a "
+                + "socket, or the agent was attached to a running JVM), and ";
+        if (!inst.isRetransformClassesSupported() || !inst.isModifiableClass(socket)) {
+            throw new IllegalStateException(why + "this JVM cannot retransform it; start the JVM with "
+                    + "-javaagent:starttls-agent.jar listed before other agents");
+        }
+        // Listed before the hook goes in: a connection made after this is guarded, never taken for an old one.
+        ConnectionsBefore before = ConnectionsBefore.now();
+        SocketHook hook;
+        try {
+            Class<?> hookClass = BootClassDefiner.hookClass(inst);
+            RetransformedSocketAccess access = new RetransformedSocketAccess(hookClass);
+            hook = new SocketHook(config, key -> access, before);
+            hookClass.getMethod(BootHookClass.INSTALL, BiFunction.class).invoke(null, hook);
+            Method wrap = hookClass.getMethod(BootHookClass.WRAP, Socket.class, Object.class);
+            if (wrap.invoke(null, null, SocketHook.PROBE) != SocketHook.PROBE_ANSWER) {
+                throw new IllegalStateException(why + "another copy of starttls-agent's hook is in place in this JVM; "
+                        + "restart it with one -javaagent:starttls-agent.jar");
+            }
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException(why + "the agent's hook class could not be defined: " + e);
+        }
+        SocketRetransformer retransformer = new SocketRetransformer();
+        inst.addTransformer(retransformer, true);
+        try {
+            inst.retransformClasses(socket);
+        } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+            inst.removeTransformer(retransformer);
+            throw new IllegalStateException(why + "its retransformation failed: " + e);
+        }
+        if (retransformer.failure() != null || retransformer.rewritten() == 0) {
+            inst.removeTransformer(retransformer);
+            throw new IllegalStateException(why + "it could not be rewritten on Java " + System.getProperty("java.version")
+                    + ": " + retransformer.failure());
+        }
+        proveClose(hook);
+        LibraryTransformer libraries = new LibraryTransformer(HookCall.BOOT_HOOK, true);
+        inst.addTransformer(libraries, true);
+        retransformLoadedLibraries(inst);
+        return new Installed(before);
+    }
+
+    /** A fresh socket's close must reach the hook: the rewritten bodies are the ones that run. */
+    private static void proveClose(SocketHook hook) {
+        Socket probe = new Socket();
+        hook.expectProbe(probe);
+        try {
+            probe.close();
+        } catch (java.io.IOException e) {
+            // an unconnected socket's close does not fail; the hook has been asked before the JDK's code
+        }
+        hook.expectProbe(null);
+        if (!hook.probeSeen()) {
+            throw new IllegalStateException("java.net.Socket was retransformed, but its close() does not reach the "
+                    + "agent's hook (another agent may rewrite it as well)");
+        }
+    }
+
+    private static void retransformLoadedLibraries(Instrumentation inst) {
+        Set<String> targets = new HashSet<String>();
+        for (String t : LibraryTransformer.TARGETS) {
+            targets.add(t.replace('/', '.'));
+        }
+        List<Class<?>> loaded = new ArrayList<Class<?>>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (targets.contains(c.getName()) && inst.isModifiableClass(c)) {
+                loaded.add(c);
+            }
+        }
+        for (Class<?> c : loaded) {
+            try {
+                inst.retransformClasses(c);
+            } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+                System.err.println("starttls-agent: could not instrument the loaded " + c.getName() + " (" + e
+                        + "); its STARTTLS configuration will not be recognised");
+            }
         }
     }
 }

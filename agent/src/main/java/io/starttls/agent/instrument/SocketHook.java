@@ -7,14 +7,12 @@ import io.starttls.agent.guard.LibrarySignals;
 import io.starttls.agent.guard.MailSockets;
 import io.starttls.agent.guard.SocketAccess;
 import io.starttls.agent.guard.UnlistedSockets;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import io.starttls.agent.attach.ConnectionsBefore;
 import io.starttls.agent.vocabulary.FoundBy;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -24,49 +22,43 @@ import javax.net.ssl.SSLSocket;
  * for); a mail library's signal names the protocol of its socket, on any port. The full guard
  * machinery is loaded on the first mail connection.
  *
- * <p>This object is also the key to the guards: the rewritten Socket hands a socket's guard only
- * to the holder of the hook object, which nothing but the agent has (the field is private, and no
- * method returns it).
+ * <p>This object is also the key to the guards on the first way in: the rewritten Socket hands a
+ * socket's guard only to the holder of the hook object, which nothing but the agent has (the field
+ * is private, and no method returns it). On the second way in (Socket retransformed) the sockets
+ * that were open before the agent came in are left alone ({@link ConnectionsBefore}).
  */
-public final class SocketHook implements BiFunction<Object, Object, Object>, SocketAccess {
+public final class SocketHook implements BiFunction<Object, Object, Object> {
     /** Asked through {@code wrap(null, PROBE)}: proves that the installed hook is this one. */
     static final Object PROBE = new Object();
     static final Object PROBE_ANSWER = new Object();
 
     private final AgentConfig config;
     private final PortMap ports;
-    private final Class<?> socket;
-    // Looked up with the first mail socket, not in premain: start-up pays for install only.
-    private Method getGuard;
-    private Method setGuard;
-    private Method setTimeout;
-    private Method getTimeout;
-    private Method originalHostName;
-    private volatile boolean accessorsKnown;
+    private final SocketAccess access;
+    private final ConnectionsBefore before;
+    private volatile Socket probeSocket;
+    private volatile boolean probeSeen;
     private volatile MailSockets mail;
     private volatile UnlistedSockets unlisted;
 
-    SocketHook(AgentConfig config, Class<?> socket) {
+    /**
+     * @param accessFor the socket access, given this hook (the key on the first way in)
+     * @param before the connections open before the agent came in, or null (the first way in)
+     */
+    SocketHook(AgentConfig config, Function<Object, SocketAccess> accessFor, ConnectionsBefore before) {
         this.config = config;
         this.ports = config.ports();
-        this.socket = socket;
+        this.access = accessFor.apply(this);
+        this.before = before;
     }
 
-    /** The rewritten Socket's accessors; called once, before the first guard exists. */
-    private synchronized void lookUpAccessors() {
-        if (accessorsKnown) {
-            return;
-        }
-        try {
-            getGuard = socket.getMethod(SocketPatcher.GET_GUARD_METHOD, Socket.class, Object.class);
-            setGuard = socket.getMethod(SocketPatcher.SET_GUARD_METHOD, Socket.class, Object.class, Object.class);
-            setTimeout = socket.getMethod(SocketPatcher.SET_TIMEOUT_COPY, int.class);
-            getTimeout = socket.getMethod(SocketPatcher.GET_TIMEOUT_COPY);
-            originalHostName = socket.getMethod(SocketPatcher.ORIGINAL_NAME_METHOD, InetAddress.class);
-            accessorsKnown = true;
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("java.net.Socket was rewritten without its accessors: " + e);
-        }
+    /** The installer closes {@code socket} and asks {@link #probeSeen()}: proof that Socket's close calls this. */
+    void expectProbe(Socket socket) {
+        probeSocket = socket;
+    }
+
+    boolean probeSeen() {
+        return probeSeen;
     }
 
     @Override
@@ -82,9 +74,26 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
         if (s instanceof SSLSocket) {
             return stream;
         }
+        if (s == probeSocket) {
+            probeSeen = true;
+            return stream;
+        }
+        if (before != null && before.leftAlone(s)) {
+            if (stream == null) {
+                before.closed(s);
+            }
+            return stream instanceof Object[] ? null : stream;
+        }
         MailProtocol listed = ports.protocolOf(s.getPort());
         if (stream instanceof Object[]) {
             return librarySignal(s, listed, (Object[]) stream);
+        }
+        if (stream == null) {
+            try {
+                return listed == null ? toUnlisted(s, null) : mail().onStream(s, listed, null);
+            } finally {
+                access.closed(s);
+            }
         }
         if (listed == null) {
             return toUnlisted(s, stream);
@@ -142,8 +151,7 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
             synchronized (this) {
                 u = unlisted;
                 if (u == null) {
-                    lookUpAccessors();
-                    unlisted = u = new UnlistedSockets(config, this, this::mail);
+                    unlisted = u = new UnlistedSockets(config, access, this::mail);
                 }
             }
         }
@@ -156,67 +164,10 @@ public final class SocketHook implements BiFunction<Object, Object, Object>, Soc
             synchronized (this) {
                 m = mail;
                 if (m == null) {
-                    lookUpAccessors();
-                    mail = m = new MailSockets(config, this);
+                    mail = m = new MailSockets(config, access);
                 }
             }
         }
         return m;
-    }
-
-    @Override
-    public Object guardOf(Socket socket) {
-        return call(getGuard, null, socket, this);
-    }
-
-    @Override
-    public void setGuard(Socket socket, Object guard) {
-        call(setGuard, null, socket, this, guard);
-    }
-
-    @Override
-    public void setTimeout(Socket socket, int millis) throws SocketException {
-        callThrowing(setTimeout, socket, millis);
-    }
-
-    @Override
-    public int timeout(Socket socket) throws SocketException {
-        return (Integer) callThrowing(getTimeout, socket);
-    }
-
-    @Override
-    public String originalHostName(InetAddress address) {
-        try {
-            return (String) originalHostName.invoke(null, address);
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return null; // the JDK's internals are not as expected: the caller uses the literal
-        }
-    }
-
-    private static Object call(Method method, Object target, Object... args) {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Object callThrowing(Method method, Socket socket, Object... args) throws SocketException {
-        try {
-            return method.invoke(socket, args);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SocketException) {
-                throw (SocketException) cause;
-            }
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            throw new IllegalStateException(cause);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -71,6 +71,11 @@ public final class AgentRun {
         return this;
     }
 
+    public AgentRun jvmOptions(List<String> options) {
+        jvmOptions.addAll(options);
+        return this;
+    }
+
     public AgentRun environment(String name, String value) {
         environment.put(name, value);
         return this;

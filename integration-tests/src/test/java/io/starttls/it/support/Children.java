@@ -25,6 +25,21 @@ public final class Children {
         return home;
     }
 
+    /** The feature version of the child JDK (17, 25), from its release file. */
+    public static int featureVersion() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(new File(javaHome(), "release").toPath())) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring(line.indexOf('"') + 1);
+                    return Integer.parseInt(v.split("[.\"]", 2)[0]);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new IllegalStateException("the child JDK's version cannot be read: " + e);
+        }
+        throw new IllegalStateException("the child JDK's release file names no JAVA_VERSION");
+    }
+
     public static String label() {
         return System.getProperty("child.label", "jdk-build");
     }
