@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.starttls.it.clients.HelloWorld;
 import io.starttls.it.clients.SmtpIdiomsClient;
 import io.starttls.it.clients.BrokenPatchAgent;
-import io.starttls.it.clients.SocketFirstAgent;
+import io.starttls.it.clients.SocketBreakingAgent;
 import io.starttls.it.support.AgentRun;
 import io.starttls.it.support.Children;
+import io.starttls.it.support.OtherAgents;
 import io.starttls.it.support.RunResult;
 import io.starttls.testserver.RecordedSession;
 import io.starttls.testserver.ScriptedMailServer;
@@ -18,20 +19,13 @@ import io.starttls.testserver.ServerScript;
 import io.starttls.testserver.TestCertificates;
 import java.io.File;
 import java.util.concurrent.TimeUnit;
-import java.io.FileOutputStream;
-import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Faults of the agent's own stay contained. When it cannot put its guard in place (here: another
- * agent loaded java.net.Socket first), enforce refuses to start and the other modes run the
+ * agent loaded java.net.Socket first and spoils its retransformation), enforce refuses to start and the other modes run the
  * application with one clear error line; a fault on a mail connection blocks it under enforce only.
  */
 class AgentFaultsTest {
@@ -40,30 +34,10 @@ class AgentFaultsTest {
 
     @BeforeAll
     static void buildOtherAgents() throws Exception {
-        otherAgent = agentJar("socket-first-agent.jar", SocketFirstAgent.class);
-        brokenPatchAgent = agentJar("broken-patch-agent.jar", BrokenPatchAgent.class, BrokenPatchAgent.class.getName()
+        otherAgent = OtherAgents.jar("socket-breaking-agent.jar", SocketBreakingAgent.class, SocketBreakingAgent.class.getName()
                 + "$1");
-    }
-
-    private static File agentJar(String name, Class<?> premain, String... moreClasses) throws Exception {
-        File file = new File(Children.runsDir(), name);
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", premain.getName());
-        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
-        try (JarOutputStream jar = new JarOutputStream(new FileOutputStream(file), manifest)) {
-            List<String> classes = new ArrayList<>(List.of(premain.getName()));
-            classes.addAll(List.of(moreClasses));
-            for (String c : classes) {
-                String entry = c.replace('.', '/') + ".class";
-                try (InputStream in = premain.getClassLoader().getResourceAsStream(entry)) {
-                    jar.putNextEntry(new JarEntry(entry));
-                    in.transferTo(jar);
-                    jar.closeEntry();
-                }
-            }
-        }
-        return file;
+        brokenPatchAgent = OtherAgents.jar("broken-patch-agent.jar", BrokenPatchAgent.class, BrokenPatchAgent.class.getName()
+                + "$1");
     }
 
     /**
@@ -118,7 +92,7 @@ class AgentFaultsTest {
         assertEquals(1, run.stderr.strip().split("\n").length, run::toString);
         assertTrue(run.stderr.startsWith("starttls-agent: cannot guard sockets, refusing to start (mode=enforce): "
                 + "java.net.Socket was loaded before the agent started"), run::toString);
-        assertTrue(run.stderr.contains("list it before other agents"), "the line says how to fix it");
+        assertTrue(run.stderr.contains("its retransformation failed"), run::toString);
     }
 
     @Test

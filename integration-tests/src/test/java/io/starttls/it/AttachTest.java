@@ -9,6 +9,7 @@ import io.starttls.it.clients.MultiDestinationSender;
 import io.starttls.it.clients.SocketFirstAgent;
 import io.starttls.it.support.AgentRun;
 import io.starttls.it.support.Children;
+import io.starttls.it.support.OtherAgents;
 import io.starttls.it.support.RunResult;
 import io.starttls.it.support.TestTrust;
 import io.starttls.testserver.JavaProcess;
@@ -17,19 +18,12 @@ import io.starttls.testserver.ScriptedMailServer;
 import io.starttls.testserver.ServerScript;
 import io.starttls.testserver.TestCertificates;
 import java.io.File;
-import java.io.FileOutputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +42,7 @@ class AttachTest {
     static void setUp() throws Exception {
         certificates = new TestCertificates();
         trust = TestTrust.of(certificates, AttachTest.class);
-        socketFirstAgent = agentJar("attach-socket-first-agent.jar", SocketFirstAgent.class);
+        socketFirstAgent = OtherAgents.jar("attach-socket-first-agent.jar", SocketFirstAgent.class);
     }
 
     @Test
@@ -289,24 +283,5 @@ class AttachTest {
             }
             return run.get(90, TimeUnit.SECONDS);
         }
-    }
-
-    private static File agentJar(String name, Class<?> premain) throws Exception {
-        File file = new File(Children.runsDir(), name);
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", premain.getName());
-        try (JarOutputStream jar = new JarOutputStream(new FileOutputStream(file), manifest)) {
-            List<String> classes = new ArrayList<>(List.of(premain.getName()));
-            for (String c : classes) {
-                String entry = c.replace('.', '/') + ".class";
-                try (InputStream in = premain.getClassLoader().getResourceAsStream(entry)) {
-                    jar.putNextEntry(new JarEntry(entry));
-                    in.transferTo(jar);
-                    jar.closeEntry();
-                }
-            }
-        }
-        return file;
     }
 }
