@@ -25,6 +25,10 @@ final class TargetProcess {
         this.options = options;
     }
 
+    static TargetProcess forTests(boolean exists, String owner, String options) {
+        return new TargetProcess(true, exists, owner, options);
+    }
+
     static TargetProcess of(String pid) {
         Path proc = Paths.get("/proc", pid);
         if (!Files.isDirectory(Paths.get("/proc/self"))) {
