@@ -14,20 +14,23 @@ import org.objectweb.asm.Opcodes;
  * loader's {@code java.net} (so the JDK's own classes, and every class loader, reach it), with what
  * the rewrite of a freshly loaded Socket adds as members of Socket itself:
  * <pre>
- *   public static void install(BiFunction hook)       // once: the first caller wins
+ *   private static final BiFunction hook;              // see below
  *   public static Object wrap(Socket s, Object value)  // hook == null ? value : hook.apply(s, value)
  *   public static void setSoTimeoutUnlocked(Socket s, int millis)
  *   public static int getSoTimeoutUnlocked(Socket s)
  *   public static String originalHostName(InetAddress a)
  * </pre>
+ * The hook is a {@code static final} field, so that no reflection can switch the guard off (the
+ * agent had to open {@code java.net} to the class path's module to define this class). Its
+ * initialiser takes the hook from the initialising thread's context class loader, which the
+ * installer sets to a {@link HookHandOver} for that moment: nothing global ever holds the hook
+ * on its way in.
  * The timeout accessors go to the socket's implementation where Socket's own methods are
  * {@code synchronized} (JDK 8-17; see {@link SocketPatcher} for why the agent must not take that
  * monitor); on newer JDKs they are not, and are called as they are.
  */
 final class BootHookClass {
     static final String NAME = "java/net/StarttlsAgentHook";
-    static final String INSTALL = "install";
-    static final String INSTALL_DESC = "(Ljava/util/function/BiFunction;)V";
     static final String WRAP = "wrap";
     static final String WRAP_DESC = SocketPatcher.WRAP_DESC;
     static final String SET_TIMEOUT = "setSoTimeoutUnlocked";
@@ -45,21 +48,34 @@ final class BootHookClass {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS | ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
-                return "java/lang/Object"; // the one merge (wrap's null test) is of unrelated values
+                return "java/lang/Object"; // no merge here needs more than that
             }
         };
         cw.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
                 NAME, null, "java/lang/Object", null);
-        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_VOLATILE, HOOK, BIFUNCTION, null, null)
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, HOOK, BIFUNCTION, null, null)
                 .visitEnd();
 
-        MethodVisitor mv = method(cw, INSTALL, INSTALL_DESC);
-        Label done = new Label();
-        mv.visitFieldInsn(Opcodes.GETSTATIC, NAME, HOOK, BIFUNCTION);
-        mv.visitJumpInsn(Opcodes.IFNONNULL, done);
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        // static { Object l = Thread.currentThread().getContextClassLoader();
+        //          hook = l instanceof BiFunction ? (BiFunction) l : null; }
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        Label notHandedOver = new Label();
+        Label set = new Label();
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Thread", "currentThread", "()Ljava/lang/Thread;", false);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Thread", "getContextClassLoader",
+                "()Ljava/lang/ClassLoader;", false);
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitTypeInsn(Opcodes.INSTANCEOF, "java/util/function/BiFunction");
+        mv.visitJumpInsn(Opcodes.IFEQ, notHandedOver);
+        mv.visitTypeInsn(Opcodes.CHECKCAST, "java/util/function/BiFunction");
+        mv.visitJumpInsn(Opcodes.GOTO, set);
+        mv.visitLabel(notHandedOver);
+        mv.visitInsn(Opcodes.POP);
+        mv.visitInsn(Opcodes.ACONST_NULL);
+        mv.visitTypeInsn(Opcodes.CHECKCAST, "java/util/function/BiFunction");
+        mv.visitLabel(set);
         mv.visitFieldInsn(Opcodes.PUTSTATIC, NAME, HOOK, BIFUNCTION);
-        mv.visitLabel(done);
         mv.visitInsn(Opcodes.RETURN);
         end(mv);
 

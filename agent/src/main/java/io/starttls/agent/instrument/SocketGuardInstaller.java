@@ -97,7 +97,7 @@ public final class SocketGuardInstaller {
             Class<?> hookClass = BootClassDefiner.hookClass(inst);
             RetransformedSocketAccess access = new RetransformedSocketAccess(hookClass);
             hook = new SocketHook(config, key -> access, before);
-            hookClass.getMethod(BootHookClass.INSTALL, BiFunction.class).invoke(null, hook);
+            HookHandOver.initialise(hookClass, hook);
             Method wrap = hookClass.getMethod(BootHookClass.WRAP, Socket.class, Object.class);
             if (wrap.invoke(null, null, SocketHook.PROBE) != SocketHook.PROBE_ANSWER) {
                 throw new IllegalStateException(why + "another copy of starttls-agent's hook is in place in this JVM; "

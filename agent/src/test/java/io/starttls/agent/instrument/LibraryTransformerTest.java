@@ -73,6 +73,30 @@ class LibraryTransformerTest {
     }
 
     @Test
+    void onTheSecondWayInALoadedLibraryIsRewrittenWhenRetransformedAndCallsTheBootHook() {
+        byte[] original = fakeSocketFetcher(LibraryTransformer.JAVAMAIL_FETCHER);
+        assertNull(new LibraryTransformer().transform(null, LibraryTransformer.JAVAMAIL_FETCHER, Object.class, null,
+                original), "the first way's transformer leaves retransformations alone");
+        byte[] out = new LibraryTransformer(HookCall.BOOT_HOOK, true).transform(null, LibraryTransformer.JAVAMAIL_FETCHER,
+                Object.class, null, original);
+        List<String> calls = new ArrayList<>();
+        new ClassReader(out).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int a, String n, String d, String s, String[] e) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int op, String owner, String m, String desc, boolean itf) {
+                        if (!owner.equals("java/lang/Integer")) {
+                            calls.add(owner + "." + m);
+                        }
+                    }
+                };
+            }
+        }, 0);
+        assertEquals(List.of("java/net/StarttlsAgentHook.wrap", "java/net/StarttlsAgentHook.wrap"), calls);
+    }
+
+    @Test
     void otherClassesAreLeftAlone() {
         assertNull(new LibraryTransformer().transform(null, "com/acme/SocketFetcher", null, null, new byte[0]));
     }

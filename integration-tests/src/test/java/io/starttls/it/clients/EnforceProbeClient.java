@@ -262,6 +262,15 @@ public final class EnforceProbeClient {
         } catch (ReflectiveOperationException | RuntimeException e) {
             System.out.println("TAMPER setAccessible FAILED " + e.getClass().getSimpleName());
         }
+        try {
+            // Where the hook lives when Socket was guarded by retransformation (the second way in).
+            Field f = Class.forName("java.net.StarttlsAgentHook").getDeclaredField("hook");
+            f.setAccessible(true);
+            f.set(null, null);
+            System.out.println("TAMPER boot-hook SUCCEEDED");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.out.println("TAMPER boot-hook FAILED " + e.getClass().getSimpleName());
+        }
     }
 
     /** Another thread changes the timeout while the first read negotiates. */

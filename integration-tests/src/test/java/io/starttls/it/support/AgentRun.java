@@ -86,6 +86,18 @@ public final class AgentRun {
         return this;
     }
 
+    private static synchronized File socketFirstAgent() {
+        File jar = new File(Children.runsDir(), "second-way-socket-first-agent.jar");
+        if (!jar.isFile()) {
+            try {
+                OtherAgents.jar(jar.getName(), io.starttls.it.clients.SocketFirstAgent.class);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return jar;
+    }
+
     public RunResult run() throws IOException, InterruptedException {
         int n = COUNTER.incrementAndGet();
         String name = Children.label() + "-" + ProcessHandle.current().pid() + "-" + n;
@@ -97,6 +109,10 @@ public final class AgentRun {
         jvmOptions.forEach(child::jvmOption);
         environment.forEach(child::environment);
         if (withAgent) {
+            if (Boolean.getBoolean("it.second-way")) {
+                // The whole run through the second way in: an agent listed first has loaded Socket.
+                child.jvmOption("-javaagent:" + socketFirstAgent().getAbsolutePath());
+            }
             String arguments = agentArgs == null ? "" : agentArgs;
             if (withAuditLog) {
                 arguments = (arguments.isEmpty() ? "" : arguments + ",") + "audit-log=" + audit.getAbsolutePath();
