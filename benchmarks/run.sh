@@ -8,11 +8,16 @@
 #
 #   benchmarks/run.sh            the full run (about 20 minutes)
 #   benchmarks/run.sh quick      a smoke run of a few iterations
+#   benchmarks/run.sh second-way the agent's second way in (java.net.Socket loaded by an agent listed
+#                                first, so retransformed) beside the first and native: sessions,
+#                                non-mail sockets, scale (about 20 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${1:-}
 rounds=5; sessions=60; warmup=200; bulk_mb=20; bulk_sessions=3; bulk_warmup=20; bulk_rounds=3; startup_runs=20; jmh="-f 1 -wi 4 -i 8 -w 1s -r 1s"; jmh_rounds=3
 concurrent=500; short=100000
+second_way=
+if [ "$quick" = second-way ]; then second_way=yes; quick=; fi
 if [ "$quick" = quick ]; then
   rounds=1; sessions=5; warmup=2; bulk_mb=2; bulk_sessions=1; bulk_warmup=2; bulk_rounds=1; startup_runs=3; jmh="-f 1 -wi 1 -i 1 -w 200ms -r 200ms"; jmh_rounds=1
   concurrent=50; short=2000
@@ -81,6 +86,8 @@ batch() {
     native|native-nodelay) "$java" "${trust[@]}" -cp "$bench" $client "$proto" "$mode" localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
     agent) "$java" -javaagent:"$agent"=mode=enforce,verify=ca,truststore="$truststore",truststore-password-file="$work/truststore.password",$proto-ports="${port[$proto]}",log=off,audit-log="$audit" \
         -cp "$bench" $client "$proto" legacy localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
+    agent-second-way) "$java" -javaagent:"$bench" -javaagent:"$agent"=mode=enforce,verify=ca,truststore="$truststore",truststore-password-file="$work/truststore.password",$proto-ports="${port[$proto]}",log=off,audit-log="$audit" \
+        -cp "$bench" $client "$proto" legacy localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
     agent-unlisted) "$java" -javaagent:"$agent"=mode=enforce,verify=ca,truststore="$truststore",truststore-password-file="$work/truststore.password",log=off,audit-log="$audit" \
         -cp "$bench" $client "$proto" legacy localhost "${port[$proto]}" "${args[@]}" > "$out" ;;
     stunnel) "$java" -cp "$bench" $client "$proto" legacy localhost "${stunnel_port[$proto]}" "${args[@]}" > "$out" ;;
@@ -123,19 +130,26 @@ batch() {
 
 modes=(plain native native-nodelay agent agent-unlisted)
 [ -n "$stunnel_bin" ] && modes+=(stunnel)
+[ -n "$second_way" ] && modes=(native-nodelay agent agent-second-way)
 
 for proto in smtp imap pop3; do
   echo "== $proto sessions: $rounds rounds x $sessions sessions per mode (after $warmup warm-up), interleaved"
   for r in $(seq "$rounds"); do for m in "${modes[@]}"; do batch "$proto" "$m" "$sessions" "$warmup" 1024; done; done
 done
+if [ -z "$second_way" ]; then
 echo "== bulk: $bulk_rounds rounds x $bulk_sessions messages of ${bulk_mb} MB per mode (after $bulk_warmup warm-up), interleaved"
 for r in $(seq "$bulk_rounds"); do for m in "${modes[@]}"; do batch smtp "$m" "$bulk_sessions" "$bulk_warmup" $((bulk_mb * 1024 * 1024)); done; done
+fi
 
 echo "== non-mail sockets (JMH), $jmh_rounds interleaved rounds"
 for r in $(seq "$jmh_rounds"); do
   "$java" -jar "$bench" NonMailSocketBenchmark $jmh -rf csv -rff "$work/jmh-plain-$r.csv" >/dev/null
   "$java" -jar "$bench" NonMailSocketBenchmark $jmh -jvmArgsAppend "-javaagent:$agent=mode=enforce" \
     -rf csv -rff "$work/jmh-agent-$r.csv" >/dev/null
+  if [ -n "$second_way" ]; then
+    "$java" -jar "$bench" NonMailSocketBenchmark $jmh -jvmArgsAppend "-javaagent:$bench -javaagent:$agent=mode=enforce" \
+      -rf csv -rff "$work/jmh-second-$r.csv" >/dev/null
+  fi
 done
 
 echo "== memory and scale (embedded test server: Postfix limits its own concurrency)"
@@ -148,10 +162,20 @@ for _ in $(seq 100); do grep -q ready "$work/bench-server.out" 2>/dev/null && br
 "$java" -cp "$bench" io.starttls.bench.ScaleBench short 10601 "$short" | sed 's/^short/short-without-agent/' >> "$work/scale.txt"
 "$java" -javaagent:"$agent"=smtp-ports=10600:10601,log=off -cp "$bench" io.starttls.bench.ScaleBench \
   short 10601 "$short" | sed 's/^short/short-with-agent/' >> "$work/scale.txt"
+if [ -n "$second_way" ]; then
+  "$java" -javaagent:"$bench" -javaagent:"$agent"=smtp-ports=10600:10601,log=off -cp "$bench" io.starttls.bench.ScaleBench \
+    concurrent legacy 10600 "$concurrent" | sed 's/^concurrent legacy/concurrent legacy-second-way/' >> "$work/scale.txt"
+  "$java" -javaagent:"$bench" -javaagent:"$agent"=smtp-ports=10600:10601,log=off -cp "$bench" io.starttls.bench.ScaleBench \
+    short 10601 "$short" | sed 's/^short/short-with-agent-second-way/' >> "$work/scale.txt"
+  # The same, to a port nobody listed: each socket is watched by its first exchange, its guard in the map.
+  "$java" -javaagent:"$bench" -javaagent:"$agent"=log=off -cp "$bench" io.starttls.bench.ScaleBench \
+    short 10601 "$short" | sed 's/^short/short-unlisted-second-way/' >> "$work/scale.txt"
+fi
 kill "$bench_server"; bench_server=
 
 echo "== start-up"
-bash benchmarks/startup.sh "$startup_runs" > "$work/startup.txt"
+if [ -z "$second_way" ]; then bash benchmarks/startup.sh "$startup_runs" > "$work/startup.txt"; else
+  echo "(not measured in the second-way run)" > "$work/startup.txt"; fi
 
 echo
 echo "Results ($(date -u +%Y-%m-%d), $("$java" -version 2>&1 | head -n 1), $(nproc) cores)"
@@ -174,6 +198,7 @@ for proto in smtp imap pop3; do
       "$(cat "$work/$proto.$m.server-commands" 2>/dev/null || echo -)" "$resumed"
   done
 done
+if [ -z "$second_way" ]; then
 echo
 echo "Bulk, ${bulk_mb} MB message (MB/s; median of the messages after $bulk_warmup warm-up; the first message of each JVM too):"
 for m in "${modes[@]}"; do
@@ -182,12 +207,19 @@ for m in "${modes[@]}"; do
   printf "  %-34s %8s MB/s (first message %s MB/s)\n" "$m" "$(awk -v t="$med" -v s="$bulk_mb" 'BEGIN{printf "%.1f", s*1000/t}')" \
     "$(awk -v t="$first" -v s="$bulk_mb" 'BEGIN{printf "%.1f", s*1000/t}')"
 done
+fi
 echo
 echo "Non-mail sockets (JMH, us/op, lower is better; each line: without agent, with agent, ratio):"
 for b in roundTrip hotLoop hotLoopKeptStreams httpLikeRequest ftpLikeGreeting; do
   p=$(cat "$work"/jmh-plain-*.csv | grep "\.$b\"" | awk -F, '{print $5}' | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')
   a=$(cat "$work"/jmh-agent-*.csv | grep "\.$b\"" | awk -F, '{print $5}' | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')
-  printf "  %-22s %10s %10s %8s\n" "$b" "$p" "$a" "$(awk -v a="$a" -v p="$p" 'BEGIN{printf "%.3f", a/p}')"
+  if [ -n "$second_way" ]; then
+    w=$(cat "$work"/jmh-second-*.csv | grep "\.$b\"" | awk -F, '{print $5}' | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')
+    printf "  %-22s %10s %10s %8s   second way %10s %8s\n" "$b" "$p" "$a" "$(awk -v a="$a" -v p="$p" 'BEGIN{printf "%.3f", a/p}')" \
+      "$w" "$(awk -v a="$w" -v p="$p" 'BEGIN{printf "%.3f", a/p}')"
+  else
+    printf "  %-22s %10s %10s %8s\n" "$b" "$p" "$a" "$(awk -v a="$a" -v p="$p" 'BEGIN{printf "%.3f", a/p}')"
+  fi
 done
 echo
 echo "Memory and scale (native: JSSE STARTTLS done by the client itself; legacy: a plain client under the agent):"
