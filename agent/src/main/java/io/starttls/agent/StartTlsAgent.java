@@ -124,14 +124,14 @@ public final class StartTlsAgent {
         }
         SocketGuardInstaller.Installed installed;
         try {
-            installed = SocketGuardInstaller.install(inst, config);
+            installed = SocketGuardInstaller.install(inst, config, true);
         } catch (RuntimeException | LinkageError e) {
             String why = (e instanceof IllegalStateException ? e.getMessage() : e.toString()).split("\\R", 2)[0];
             return "refused: cannot guard sockets, mail connections are NOT protected"
                     + (config.policies().anyEnforce() ? " (mode=enforce could not take effect)" : "") + ": " + why;
         }
         System.setProperty(LOADED_PROPERTY, config.toString());
-        String what = EffectiveConfig.summary(config) + "; " + installed.before.describe(config.ports());
+        String what = EffectiveConfig.summary(config) + "; " + installed.describe(config.ports());
         if (config.logEnabled()) {
             System.err.println("starttls-agent " + version() + " attached: " + what);
             System.err.flush();
@@ -190,7 +190,7 @@ public final class StartTlsAgent {
         if (installed.retransformed() && config.logEnabled()) {
             System.err.println("starttls-agent " + version() + " started: " + EffectiveConfig.summary(config)
                     + "; java.net.Socket was already loaded (by an agent listed before this one), so it is guarded by "
-                    + "retransformation; " + installed.before.describe(config.ports()));
+                    + "retransformation; " + installed.describe(config.ports()));
         } else if (config.logEnabled()) {
             startLine("starttls-agent " + version() + " started: " + EffectiveConfig.summary(config));
         }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starttls.it.clients.ChannelFirstApp;
 import io.starttls.it.clients.LoopingSender;
 import io.starttls.it.clients.MultiDestinationSender;
+import io.starttls.it.clients.SocketBreakingAgent;
 import io.starttls.it.clients.SocketFirstAgent;
 import io.starttls.it.support.AgentRun;
 import io.starttls.it.support.Children;
@@ -102,6 +104,11 @@ class AttachTest {
             RecordedSession stillBlocked = hidden.finishedSession(hiddenAfterSecond + 1, 10, TimeUnit.SECONDS);
             assertFalse(stillBlocked.clearText().contains("AUTH"), "still enforced: " + stillBlocked);
 
+            // Asking for enforce where other settings are in force is no success: exit status 4.
+            JavaProcess.Result otherEnforce = attach(pid, "mode=enforce,verify=none,smtp-ports=" + hidden.port());
+            assertEquals(4, otherEnforce.exitCode, otherEnforce::toString);
+            assertTrue(otherEnforce.stderr.contains("were NOT applied"), otherEnforce::toString);
+
             // The connection that was open before the attach is left alone: it ends as it began, in clear.
             Files.createFile(control.resolve("finish-open"));
             RecordedSession longLived = good.finishedSession(0, 20, TimeUnit.SECONDS);
@@ -146,6 +153,56 @@ class AttachTest {
             assertEquals(2, run.audit.size(), run::toString);
             assertTrue(run.audit.get(0).contains("\"outcome\":\"upgraded\""), run::toString);
             assertTrue(run.audit.get(1).contains("\"outcome\":\"blocked\""), run::toString);
+        }
+    }
+
+    @Test
+    void whenTheGuardCannotGoInTheAttachSaysSoLoudlyAndTheJvmRunsOn() throws Exception {
+        File breaking = OtherAgents.jar("attach-socket-breaking-agent.jar", SocketBreakingAgent.class,
+                SocketBreakingAgent.class.getName() + "$1");
+        try (ScriptedMailServer hidden = new ScriptedMailServer(ServerScript.smtp()
+                .startTls(ServerScript.StartTls.HIDE).build(), certificates)) {
+            Path control = controlDir("refused");
+            Background sender = new Background(AgentRun.testClient(LoopingSender.class, control.toString(),
+                    "127.0.0.1:" + hidden.port()).jvmOption("-javaagent:" + breaking.getAbsolutePath())
+                    .jvmOptions(quietDynamicAgents()), control);
+            String pid = sender.pid();
+            JavaProcess.Result refused = attach(pid, "mode=enforce,verify=none,smtp-ports=" + hidden.port());
+            Files.createFile(control.resolve("finish-open"));
+            RunResult run = sender.exit();
+
+            assertEquals(4, refused.exitCode, refused::toString);
+            assertEquals(1, refused.stderr.lines().count(), refused::toString);
+            assertTrue(refused.stderr.startsWith("starttls-agent: process " + pid + " loaded the agent, which refused: "
+                    + "cannot guard sockets, mail connections are NOT protected (mode=enforce could not take effect): "),
+                    refused::toString);
+            assertTrue(run.stderr.contains("starttls-agent: attach refused: cannot guard sockets, mail connections are "
+                    + "NOT protected"), "the JVM's own log says it too: " + run);
+            assertFalse(run.stderr.contains("\tat "), run::toString);
+            assertEquals(0, run.exitCode, "the running JVM is not stopped: " + run);
+        }
+    }
+
+    @Test
+    void attachedWhereSocketWasNotLoadedYetAChannelUsedBeforeIsStillRefusedUnderEnforce() throws Exception {
+        try (ScriptedMailServer good = new ScriptedMailServer(ServerScript.smtp().build(), certificates)) {
+            Path control = controlDir("channel-first");
+            Background app = new Background(AgentRun.testClient(ChannelFirstApp.class, control.toString(),
+                    String.valueOf(good.port())).jvmOptions(quietDynamicAgents()), control);
+            String pid = app.pid();
+            JavaProcess.Result attached = attach(pid, "mode=enforce,verify=ca," + trust.agentArguments()
+                    + ",smtp-ports=" + good.port());
+            Files.createFile(control.resolve("go"));
+            RunResult run = app.exit();
+
+            assertEquals(0, attached.exitCode, attached::toString);
+            assertTrue(attached.stdout.startsWith("starttls-agent attached to process " + pid + ": mode=enforce"),
+                    attached::toString);
+            assertTrue(run.stdout.contains("SENT 127.0.0.1:" + good.port()), run::toString);
+            assertTrue(good.finishedSession(0, 10, TimeUnit.SECONDS).tlsText().contains("confidential figures"));
+            assertTrue(run.stdout.contains("RESULT: failed") && run.stdout.contains("nio-not-guarded"), run::toString);
+            assertEquals(75, run.exitCode, run::toString);
+            assertEquals(1, good.sessions().size(), "the channel never reached the server: " + good.sessions());
         }
     }
 

@@ -60,7 +60,8 @@ public final class AttachCommand {
         }
         String pid = args[0];
         if (!pid.matches("[0-9]{1,10}")) {
-            return fail(EXIT_BAD_ARGUMENTS, "'" + (pid.matches("[A-Za-z0-9=,._:/-]{1,60}") ? pid : "?")
+            // An argument with '=' is a setting (the PID was forgotten): it may hold a secret, so it is not shown.
+            return fail(EXIT_BAD_ARGUMENTS, "'" + (pid.matches("[A-Za-z0-9,._:/-]{1,60}") ? pid : "(not shown)")
                     + "' is not a process id: give the PID of a running JVM (java -jar starttls-agent.jar attach lists "
                     + "them), then the agent's arguments");
         }
@@ -127,6 +128,10 @@ public final class AttachCommand {
                     + "own user: run the command as " + target.owner + " (sudo -u " + target.owner
                     + " java -jar starttls-agent.jar attach " + pid + " ...)";
         }
+        if (!target.mayBeJvm) {
+            return "process " + pid + " is not a Java virtual machine (no libjvm in it): nothing was sent to it; "
+                    + "java -jar starttls-agent.jar attach lists the JVMs";
+        }
         if (Boolean.TRUE.equals(target.flag("DisableAttachMechanism"))) {
             return "process " + pid + " was started with -XX:+DisableAttachMechanism, so nothing can attach to it: "
                     + "restart it without that option, or with -javaagent:starttls-agent.jar";
@@ -148,8 +153,7 @@ public final class AttachCommand {
             Properties before = properties(vm);
             String loaded = before.getProperty(StartTlsAgent.LOADED_PROPERTY);
             if (loaded != null) {
-                out.println("starttls-agent is already in process " + pid + ", with " + loaded + "; nothing was changed");
-                return 0;
+                return alreadyThere(pid, loaded, arguments);
             }
             warnOfDynamicLoading(pid, before);
             String jar = ownJar();
@@ -165,9 +169,7 @@ public final class AttachCommand {
                 return 0;
             }
             if (result.startsWith("already: ")) {
-                out.println("starttls-agent is already in process " + pid + ", with " + result.substring(9)
-                        + "; nothing was changed");
-                return 0;
+                return alreadyThere(pid, result.substring(9), arguments);
             }
             return fail(EXIT_REFUSED, "process " + pid + " loaded the agent, which "
                     + (result.startsWith("refused: ") ? "refused: " + result.substring(9) : "did not say what it did"));
@@ -180,6 +182,31 @@ public final class AttachCommand {
                 // the target went away: nothing is left to detach from
             }
         }
+    }
+
+    /**
+     * Idempotent: the agent in the JVM stays as it is. When the settings asked for would enforce
+     * and are not the ones in force, that is no success: the exit status says that they were not
+     * applied (a script's "attach ... mode=enforce && echo protected" must not be misled).
+     */
+    private int alreadyThere(String pid, String inForce, String arguments) {
+        String asked;
+        boolean asksToEnforce;
+        try {
+            io.starttls.agent.config.AgentConfig config = AgentArguments.parse(arguments);
+            asked = config.toString();
+            asksToEnforce = config.policies().anyEnforce();
+        } catch (ConfigException e) {
+            asked = null;
+            asksToEnforce = false;
+        }
+        if (asksToEnforce && !inForce.equals(asked)) {
+            return fail(EXIT_REFUSED, "starttls-agent is already in process " + pid + ", with " + inForce
+                    + "; the settings asked for, which enforce, were NOT applied: a JVM keeps the agent it has until "
+                    + "it restarts (give them to -javaagent: then)");
+        }
+        out.println("starttls-agent is already in process " + pid + ", with " + inForce + "; nothing was changed");
+        return 0;
     }
 
     /** Java 21+ prints a warning of its own for an agent loaded while it runs, unless allowed. */
@@ -234,7 +261,7 @@ public final class AttachCommand {
         String[] entries = arguments.split(",", -1);
         for (int i = 0; i < entries.length; i++) {
             int eq = entries[i].indexOf('=');
-            if (eq > 0 && FILE_KEYS.contains(entries[i].substring(0, eq).trim())) {
+            if (eq > 0 && FILE_KEYS.contains(entries[i].substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT))) {
                 String value = entries[i].substring(eq + 1);
                 if (!value.isEmpty() && !new File(value).isAbsolute()) {
                     entries[i] = entries[i].substring(0, eq + 1) + new File(value).getAbsolutePath();

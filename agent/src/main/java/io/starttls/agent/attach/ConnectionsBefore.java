@@ -20,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The TCP connections this process had open when the agent came in by the second way (attached
  * to a running JVM, or started after an agent that had loaded Socket): they are left alone, since
- * a mail session already under way cannot be taken to STARTTLS, and they are reported. Known from
+ * a mail session already under way cannot be taken to STARTTLS, and they are reported. They are
+ * listed once Socket calls the hook, so that no connection escapes both the list and the guard:
+ * one made before is listed (and reported), one that asked for a stream since is guarded. Known from
  * Linux's /proc (the JDK keeps no list of its sockets); elsewhere they cannot be listed, which the
  * report says.
  *
@@ -68,9 +70,14 @@ public final class ConnectionsBefore {
         return new ConnectionsBefore(listed, null);
     }
 
+    /** The cheap first test (two ports): false for nearly every socket, and for all once none is left. */
+    public boolean mayHold(Socket socket) {
+        return !none && ports.contains(key(socket.getLocalPort(), socket.getPort()));
+    }
+
     /** True for a socket that was open before the agent came in: the agent leaves it alone. */
     public boolean leftAlone(Socket socket) {
-        if (none || !ports.contains(key(socket.getLocalPort(), socket.getPort()))) {
+        if (!mayHold(socket)) {
             return false;
         }
         if (confirmed.get(socket) != null) {
@@ -148,10 +155,13 @@ public final class ConnectionsBefore {
 
     private synchronized void forget(ProcNetTcp.Connection c) {
         open.remove(c);
-        ports.clear();
         for (ProcNetTcp.Connection o : open) {
-            ports.add(key(o.localPort, o.remotePort));
+            if (o.localPort == c.localPort && o.remotePort == c.remotePort) {
+                none = open.isEmpty();
+                return; // another open one has the same ports: the cheap test must still let it through
+            }
         }
+        ports.remove(key(c.localPort, c.remotePort));
         none = open.isEmpty();
     }
 

@@ -27,6 +27,14 @@ public interface SocketAccess {
     default void closed(Socket socket) {
     }
 
+    /**
+     * A watcher found that its socket carries no mail: where guards are held apart from their
+     * sockets, it is then held only while the application's streams refer to it, and
+     * {@code afterwards} (which refers to nothing) is the socket's guard once it is collected.
+     */
+    default void release(Socket socket, Object guard, Object afterwards) {
+    }
+
     /** The name {@code address} was made from, or null (an address literal, or not known). */
     String originalHostName(java.net.InetAddress address);
 }

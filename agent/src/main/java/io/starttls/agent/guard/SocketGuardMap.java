@@ -13,14 +13,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A guard refers to its socket, so an entry whose socket the application drops without closing
  * keeps both (and the socket's file descriptor, which the JDK would otherwise close when it
  * collects the socket) until exit: the JDK has no ephemerons, and Socket can get no field on this
- * way in. Closed sockets, the usual case, leave nothing behind.
+ * way in. Closed sockets, the usual case, leave nothing behind; and a watcher that found no mail
+ * is {@link #release released} to a weak hold, so that the many sockets that are not mail are
+ * collected as without the agent.
  */
 public final class SocketGuardMap {
     private final ConcurrentHashMap<Object, Object> guards = new ConcurrentHashMap<Object, Object>(256);
     private final ReferenceQueue<Object> collected = new ReferenceQueue<Object>();
 
     public Object get(Object socket) {
-        return guards.get(new Lookup(socket));
+        Object guard = guards.get(new Lookup(socket));
+        if (guard instanceof Released) {
+            Object live = ((Released) guard).get();
+            return live != null ? live : ((Released) guard).afterwards;
+        }
+        return guard;
+    }
+
+    /**
+     * From now on {@code guard} is held only weakly (it no longer needs to outlive the streams the
+     * application holds, which refer to it); once it is collected, the socket's guard is
+     * {@code afterwards}, which must not refer to the socket. Nothing changes when the socket has
+     * another guard by now.
+     */
+    public void release(Object socket, Object guard, Object afterwards) {
+        guards.replace(new Lookup(socket), guard, new Released(guard, afterwards));
     }
 
     public void put(Object socket, Object guard) {
@@ -47,6 +64,16 @@ public final class SocketGuardMap {
         Object gone;
         while ((gone = collected.poll()) != null) {
             guards.remove(gone);
+        }
+    }
+
+    /** A guard held weakly, and what the socket's guard is once it is gone. */
+    private static final class Released extends WeakReference<Object> {
+        private final Object afterwards;
+
+        Released(Object guard, Object afterwards) {
+            super(guard);
+            this.afterwards = afterwards;
         }
     }
 

@@ -175,6 +175,7 @@ final class UnlistedConnection implements StreamEnd {
                 }
             }
             if (notMail) {
+                runtime.settledNotMail(socket, this);
                 rawOut.write(bytes, from, count);
             } else {
                 mail.write(bytes, from, count);
@@ -233,11 +234,16 @@ final class UnlistedConnection implements StreamEnd {
 
     /** A library says that this socket carries another protocol (Commons Net's FTPClient, say). */
     void notMail() {
+        boolean settled;
         synchronized (lock) {
-            if (state == SNIFFING && heldLength == 0) {
+            settled = state == SNIFFING && heldLength == 0;
+            if (settled) {
                 state = NOT_MAIL;
                 seen = null;
             }
+        }
+        if (settled) {
+            runtime.settledNotMail(socket, this);
         }
     }
 
@@ -272,6 +278,7 @@ final class UnlistedConnection implements StreamEnd {
             state = NOT_MAIL;
             seen = null;
         }
+        runtime.settledNotMail(socket, this);
         rawOut.write(bytes, 0, count);
     }
 

@@ -74,6 +74,15 @@ public final class UnlistedSockets {
         }
     }
 
+    /**
+     * Its watcher found that the socket carries no mail: the socket needs it only through the
+     * streams the application holds (a later stream request gets the JDK's: nothing is watched
+     * any more).
+     */
+    void settledNotMail(Socket socket, UnlistedConnection watcher) {
+        access.release(socket, watcher, Untouched.OFF);
+    }
+
     GuardedConnection recognised(Socket socket, UnlistedConnection sniffer, MailProtocol protocol, byte[] seen,
                                  boolean seenOverflow, boolean readerInFlight, boolean appStartsTls) {
         return mail.get().recognised(socket, sniffer, protocol, seen, seenOverflow, readerInFlight, appStartsTls);

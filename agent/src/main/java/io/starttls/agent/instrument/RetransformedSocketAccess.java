@@ -40,6 +40,11 @@ final class RetransformedSocketAccess implements SocketAccess {
     }
 
     @Override
+    public void release(Socket socket, Object guard, Object afterwards) {
+        guards.release(socket, guard, afterwards);
+    }
+
+    @Override
     public void setTimeout(Socket socket, int millis) throws SocketException {
         PatchedSocketAccess.Reflection.callThrowing(setTimeout, null, socket, millis);
     }

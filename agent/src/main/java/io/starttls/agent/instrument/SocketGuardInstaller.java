@@ -41,12 +41,26 @@ public final class SocketGuardInstaller {
         public boolean retransformed() {
             return before != null;
         }
+
+        /** For the start-up or attach line: what was open before, and what is left alone. */
+        public String describe(io.starttls.agent.config.PortMap ports) {
+            return before != null ? before.describe(ports)
+                    : "java.net.Socket was not loaded yet, so no socket was open before and every one is guarded";
+        }
     }
 
     /**
      * @throws IllegalStateException with a one-line explanation when the guard could not be installed
      */
     public static Installed install(Instrumentation inst, AgentConfig config) {
+        return install(inst, config, false);
+    }
+
+    /**
+     * @param attached loaded into a running JVM: the mail libraries and JDK classes it rewrites may
+     *     be loaded already, even when Socket is not, and are retransformed
+     */
+    public static Installed install(Instrumentation inst, AgentConfig config, boolean attached) {
         SocketTransformer transformer = new SocketTransformer();
         // Not retransform-capable on purpose: the JVM keeps our output as the class's base bytes,
         // so another agent retransforming Socket later keeps our fields and hooks.
@@ -67,10 +81,14 @@ public final class SocketGuardInstaller {
         if (!transformer.transformed()) {
             return retransform(inst, config, socket);
         }
-        // Mail libraries load later, if at all; this costs one string comparison per class load.
-        inst.addTransformer(new LibraryTransformer(), false);
+        if (attached) {
+            inst.addTransformer(new LibraryTransformer(HookCall.PATCHED_SOCKET, true), true);
+        } else {
+            // Mail libraries load later, if at all; this costs one string comparison per class load.
+            inst.addTransformer(new LibraryTransformer(), false);
+        }
         try {
-            SocketHook socketHook = new SocketHook(config, key -> new PatchedSocketAccess(socket, key), null);
+            SocketHook socketHook = new SocketHook(config, key -> new PatchedSocketAccess(socket, key));
             socket.getMethod(SocketPatcher.INSTALL_METHOD, BiFunction.class).invoke(null, socketHook);
             Object answer = socket.getMethod(SocketPatcher.WRAP_METHOD, Socket.class, Object.class)
                     .invoke(null, null, SocketHook.PROBE);
@@ -79,6 +97,9 @@ public final class SocketGuardInstaller {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("java.net.Socket was rewritten but its hook cannot be reached: " + e);
+        }
+        if (attached) {
+            retransformLoadedLibraries(inst);
         }
         return new Installed(null);
     }
@@ -90,13 +111,11 @@ public final class SocketGuardInstaller {
             throw new IllegalStateException(why + "this JVM cannot retransform it; start the JVM with "
                     + "-javaagent:starttls-agent.jar listed before other agents");
         }
-        // Listed before the hook goes in: a connection made after this is guarded, never taken for an old one.
-        ConnectionsBefore before = ConnectionsBefore.now();
         SocketHook hook;
         try {
             Class<?> hookClass = BootClassDefiner.hookClass(inst);
             RetransformedSocketAccess access = new RetransformedSocketAccess(hookClass);
-            hook = new SocketHook(config, key -> access, before);
+            hook = new SocketHook(config, key -> access);
             HookHandOver.initialise(hookClass, hook);
             Method wrap = hookClass.getMethod(BootHookClass.WRAP, Socket.class, Object.class);
             if (wrap.invoke(null, null, SocketHook.PROBE) != SocketHook.PROBE_ANSWER) {
@@ -120,9 +139,12 @@ public final class SocketGuardInstaller {
                     + ": " + retransformer.failure());
         }
         proveClose(hook);
-        LibraryTransformer libraries = new LibraryTransformer(HookCall.BOOT_HOOK, true);
-        inst.addTransformer(libraries, true);
+        inst.addTransformer(new LibraryTransformer(HookCall.BOOT_HOOK, true), true);
         retransformLoadedLibraries(inst);
+        // Listed now that Socket calls the hook: a connection opened before is on the list (left
+        // alone, reported), and one that asked for a stream meanwhile has its guard already.
+        ConnectionsBefore before = ConnectionsBefore.now();
+        hook.leaveAlone(before);
         return new Installed(before);
     }
 

@@ -35,21 +35,26 @@ public final class SocketHook implements BiFunction<Object, Object, Object> {
     private final AgentConfig config;
     private final PortMap ports;
     private final SocketAccess access;
-    private final ConnectionsBefore before;
+    /** Null on the first way; on the second, the connections open before, once listed. */
+    private volatile ConnectionsBefore before;
     private volatile Socket probeSocket;
     private volatile boolean probeSeen;
     private volatile MailSockets mail;
     private volatile UnlistedSockets unlisted;
 
-    /**
-     * @param accessFor the socket access, given this hook (the key on the first way in)
-     * @param before the connections open before the agent came in, or null (the first way in)
-     */
-    SocketHook(AgentConfig config, Function<Object, SocketAccess> accessFor, ConnectionsBefore before) {
+    /** @param accessFor the socket access, given this hook (the key on the first way in) */
+    SocketHook(AgentConfig config, Function<Object, SocketAccess> accessFor) {
         this.config = config;
         this.ports = config.ports();
         this.access = accessFor.apply(this);
-        this.before = before;
+    }
+
+    /**
+     * The second way in: the connections listed once Socket calls this hook. A socket the hook
+     * has guarded already (it asked for a stream in between) is never taken for one of them.
+     */
+    void leaveAlone(ConnectionsBefore listed) {
+        this.before = listed;
     }
 
     /** The installer closes {@code socket} and asks {@link #probeSeen()}: proof that Socket's close calls this. */
@@ -78,9 +83,10 @@ public final class SocketHook implements BiFunction<Object, Object, Object> {
             probeSeen = true;
             return stream;
         }
-        if (before != null && before.leftAlone(s)) {
+        ConnectionsBefore open = before;
+        if (open != null && open.mayHold(s) && access.guardOf(s) == null && open.leftAlone(s)) {
             if (stream == null) {
-                before.closed(s);
+                open.closed(s);
             }
             return stream instanceof Object[] ? null : stream;
         }

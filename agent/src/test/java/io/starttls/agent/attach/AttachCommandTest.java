@@ -17,19 +17,23 @@ class AttachCommandTest {
                 AttachCommand.absolutePaths("truststore=ca.p12,audit-log=logs/a.jsonl"));
         assertEquals("", AttachCommand.absolutePaths(""));
         assertEquals("mode=enforce,config=", AttachCommand.absolutePaths("mode=enforce,config="));
+        assertEquals("Audit-Log=" + cwd + "/rel.jsonl", AttachCommand.absolutePaths("Audit-Log=rel.jsonl"),
+                "keys are case-insensitive");
     }
 
     @Test
     void theObstaclesThatProcShowsAreNamedWithTheirFix() {
         String me = System.getProperty("user.name");
-        assertTrue(AttachCommand.obstacle("42", TargetProcess.forTests(false, null, ""))
+        assertTrue(AttachCommand.obstacle("42", TargetProcess.forTests(false, null, "", false))
                 .startsWith("no process 42 is running here"));
         assertTrue(AttachCommand.obstacle("42", TargetProcess.forTests(true, me,
-                "java -XX:+DisableAttachMechanism -jar app.jar")).contains("restart it without that option"));
+                "java -XX:+DisableAttachMechanism -jar app.jar", true)).contains("restart it without that option"));
         assertNull(AttachCommand.obstacle("42", TargetProcess.forTests(true, me,
-                "java -XX:+DisableAttachMechanism -XX:-DisableAttachMechanism -jar app.jar")), "the last one wins");
-        assertNull(AttachCommand.obstacle("42", TargetProcess.forTests(true, me, "java -jar app.jar")));
-        String other = AttachCommand.obstacle("42", TargetProcess.forTests(true, "mailer", "java -jar app.jar"));
+                "java -XX:+DisableAttachMechanism -XX:-DisableAttachMechanism -jar app.jar", true)), "the last one wins");
+        assertNull(AttachCommand.obstacle("42", TargetProcess.forTests(true, me, "java -jar app.jar", true)));
+        assertTrue(AttachCommand.obstacle("42", TargetProcess.forTests(true, me, "python3 server.py", false))
+                .contains("is not a Java virtual machine"), "never signalled");
+        String other = AttachCommand.obstacle("42", TargetProcess.forTests(true, "mailer", "java -jar app.jar", true));
         if ("root".equals(me)) {
             assertNull(other, "root may attach to another user's JVM");
         } else {

@@ -13,7 +13,8 @@ import java.nio.file.Files;
  * A legacy sender that nobody can restart: it keeps one SMTP session open from its start (a
  * long-lived relay connection) and sends a session to each HOST:PORT every 300 ms, printing
  * "SENT n host:port" or "FAILED n host:port: why". When CONTROL/finish-open appears it ends the
- * long-lived session with a message ("OPEN-SESSION SENT" or "OPEN-SESSION FAILED: why"); it exits
+ * long-lived session with a message, written to the socket's output stream asked for anew
+ * ("OPEN-SESSION SENT" or "OPEN-SESSION FAILED: why"); it exits
  * when CONTROL/exit appears. Its PID goes to CONTROL/pid.
  */
 public final class LoopingSender {
@@ -37,6 +38,8 @@ public final class LoopingSender {
         for (int n = 0; !new File(control, "exit").exists(); n++) {
             if (!openFinished && new File(control, "finish-open").exists()) {
                 openFinished = true;
+                // Asked again after the attach: the socket's stream must still be its own (left alone).
+                openOut = open.getOutputStream();
                 try {
                     SmtpLines.send(openOut, "MAIL FROM:<relay@example.test>");
                     SmtpLines.expect(openIn, "250");
