@@ -139,12 +139,14 @@ public final class SocketGuardInstaller {
                     + ": " + retransformer.failure());
         }
         proveClose(hook);
-        inst.addTransformer(new LibraryTransformer(HookCall.BOOT_HOOK, true), true);
-        retransformLoadedLibraries(inst);
         // Listed now that Socket calls the hook: a connection opened before is on the list (left
-        // alone, reported), and one that asked for a stream meanwhile has its guard already.
+        // alone, reported), and one that asked for a stream meanwhile has its guard already. At
+        // once, before the libraries: a connection made in between and first used after the
+        // listing is on it too (reported, but not guarded), so the time between is kept short.
         ConnectionsBefore before = ConnectionsBefore.now();
         hook.leaveAlone(before);
+        inst.addTransformer(new LibraryTransformer(HookCall.BOOT_HOOK, true), true);
+        retransformLoadedLibraries(inst);
         return new Installed(before);
     }
 
