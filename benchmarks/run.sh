@@ -210,7 +210,7 @@ done
 fi
 echo
 echo "Non-mail sockets (JMH, us/op, lower is better; each line: without agent, with agent, ratio):"
-for b in roundTrip hotLoop hotLoopKeptStreams httpLikeRequest ftpLikeGreeting; do
+for b in roundTrip hotLoop hotLoopKeptStreams streamRequests httpLikeRequest ftpLikeGreeting; do
   p=$(cat "$work"/jmh-plain-*.csv | grep "\.$b\"" | awk -F, '{print $5}' | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')
   a=$(cat "$work"/jmh-agent-*.csv | grep "\.$b\"" | awk -F, '{print $5}' | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')
   if [ -n "$second_way" ]; then
